@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Counts the unique sources that reach each (network, transport,
+ * destination port), one record per source, in two generations that
+ * userspace swaps at every window boundary. Every packet passes.
+ *
+ * One packet touches at most one record. The parsers follow xdp-tools'
+ * parsing_helpers.h: one inline function per header over a cursor.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "xdp_ip_counter.h"
+
+#define VLAN_MAX_DEPTH 2
+#define IPV6_EXT_MAX_DEPTH 8
+#define IP_OFFSET_MASK 0x1fff      /* IPv4 fragment offset, in 8-byte units */
+#define IPV6_FRAG_OFFSET_MASK 0xfff8
+
+#define EEXIST 17
+
+#define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
+#define barrier() asm volatile("" ::: "memory")
+
+/* The default capacity; userspace sets its own before loading. */
+#define DEFAULT_MAX_SOURCES 65536
+
+struct generation_v4 {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DEFAULT_MAX_SOURCES);
+	__type(key, struct xic_key_v4);
+	__type(value, struct xic_record);
+} gen_v4_0 SEC(".maps"), gen_v4_1 SEC(".maps");
+
+struct generation_v6 {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DEFAULT_MAX_SOURCES);
+	__type(key, struct xic_key_v6);
+	__type(value, struct xic_record);
+} gen_v6_0 SEC(".maps"), gen_v6_1 SEC(".maps");
+
+/*
+ * The generations are reached through map-of-maps rather than a branch
+ * between two map pointers: the verifier inlines a lookup only when it
+ * knows the map, and the inner lookup of a map-of-maps stays inlined.
+ * Updating an entry here from userspace also waits for running programs
+ * to finish (synchronize_rcu), which is what makes a window flip exact.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct generation_v4);
+} generations_v4 SEC(".maps") = {
+	.values = { &gen_v4_0, &gen_v4_1 },
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct generation_v6);
+} generations_v6 SEC(".maps") = {
+	.values = { &gen_v6_0, &gen_v6_1 },
+};
+
+/* Indexed by slot, so each window's statistics are read with its records. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct xic_stats);
+} stats SEC(".maps");
+
+/* Lives in .bss: all zeroes (count every port) until userspace writes it. */
+struct xic_globals xic;
+
+struct cursor {
+	void *pos;
+	void *end;
+};
+
+/* A packet that has passed every check, ready to be counted. */
+struct counted {
+	void *saddr;        /* in the packet: 4 or 16 bytes */
+	__u16 port;
+	__u8 transport;
+};
+
+/* Negative reasons keep "ok" and "ignored" apart in one return value. */
+#define IGNORE(reason) (-(1 + (reason)))
+
+static __always_inline int ignore_reason(int ret)
+{
+	return -ret - 1;
+}
+
+static __always_inline int proto_is_vlan(__u16 h_proto)
+{
+	return h_proto == bpf_htons(ETH_P_8021Q) || h_proto == bpf_htons(ETH_P_8021AD);
+}
+
+/* Returns the EtherType after at most VLAN_MAX_DEPTH tags, network order. */
+static __always_inline int parse_ethhdr(struct cursor *c, __u16 *h_proto)
+{
+	struct ethhdr *eth = c->pos;
+
+	if ((void *)(eth + 1) > c->end)
+		return IGNORE(XIC_IGNORED_MALFORMED);
+	c->pos = eth + 1;
+	*h_proto = eth->h_proto;
+
+#pragma unroll
+	for (int i = 0; i < VLAN_MAX_DEPTH; i++) {
+		/* A VLAN tag: TCI, then the encapsulated EtherType. */
+		__u16 *vlan = c->pos;
+
+		if (!proto_is_vlan(*h_proto))
+			break;
+		if ((void *)(vlan + 2) > c->end)
+			return IGNORE(XIC_IGNORED_MALFORMED);
+		*h_proto = vlan[1];
+		c->pos = vlan + 2;
+	}
+	return 0;
+}
+
+/* Returns the L4 protocol, with c->pos past the options. */
+static __always_inline int parse_iphdr(struct cursor *c, struct iphdr **iphdr)
+{
+	struct iphdr *iph = c->pos;
+	int hdrsize;
+
+	if ((void *)(iph + 1) > c->end)
+		return IGNORE(XIC_IGNORED_MALFORMED);
+	if (iph->version != 4 || iph->ihl < 5)
+		return IGNORE(XIC_IGNORED_MALFORMED);
+	hdrsize = iph->ihl * 4;
+	if (c->pos + hdrsize > c->end)
+		return IGNORE(XIC_IGNORED_MALFORMED);
+	/* Only the first fragment carries the transport header. */
+	if (iph->frag_off & bpf_htons(IP_OFFSET_MASK))
+		return IGNORE(XIC_IGNORED_FRAGMENT);
+	c->pos += hdrsize;
+	*iphdr = iph;
+	return iph->protocol;
+}
+
+static __always_inline int is_ipv6_ext(__u8 nexthdr)
+{
+	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
+	       nexthdr == IPPROTO_FRAGMENT || nexthdr == IPPROTO_DSTOPTS ||
+	       nexthdr == IPPROTO_AH;
+}
+
+/* Walks the extension headers; returns the upper-layer protocol. */
+static __always_inline int skip_ipv6_ext(struct cursor *c, __u8 nexthdr)
+{
+#pragma unroll
+	for (int i = 0; i < IPV6_EXT_MAX_DEPTH; i++) {
+		/* Every extension header starts with next header and a length. */
+		__u8 *hdr = c->pos;
+		int len;
+
+		if (!is_ipv6_ext(nexthdr))
+			return nexthdr;
+		if ((void *)(hdr + 8) > c->end)
+			return IGNORE(XIC_IGNORED_MALFORMED);
+		if (nexthdr == IPPROTO_FRAGMENT) {
+			__be16 frag_off = *(__be16 *)(hdr + 2);
+
+			if (frag_off & bpf_htons(IPV6_FRAG_OFFSET_MASK))
+				return IGNORE(XIC_IGNORED_FRAGMENT);
+			len = 8;
+		} else if (nexthdr == IPPROTO_AH) {
+			len = (hdr[1] + 2) * 4;
+		} else {
+			len = (hdr[1] + 1) * 8;
+		}
+		if (c->pos + len > c->end)
+			return IGNORE(XIC_IGNORED_MALFORMED);
+		nexthdr = hdr[0];
+		c->pos += len;
+	}
+	/* Deeper chains than we walk: we cannot find the port. */
+	return is_ipv6_ext(nexthdr) ? IGNORE(XIC_IGNORED_MALFORMED) : nexthdr;
+}
+
+static __always_inline int parse_ipv6hdr(struct cursor *c, struct ipv6hdr **ipv6hdr)
+{
+	struct ipv6hdr *ip6h = c->pos;
+
+	if ((void *)(ip6h + 1) > c->end)
+		return IGNORE(XIC_IGNORED_MALFORMED);
+	if (ip6h->version != 6)
+		return IGNORE(XIC_IGNORED_MALFORMED);
+	c->pos = ip6h + 1;
+	*ipv6hdr = ip6h;
+	return skip_ipv6_ext(c, ip6h->nexthdr);
+}
+
+/*
+ * Maps an L4 protocol to our transport and checks that its whole minimal
+ * header is present; the destination port is at offset 2 in all four.
+ */
+static __always_inline int parse_l4(struct cursor *c, int protocol, struct counted *pkt)
+{
+	int hdrsize;
+
+	switch (protocol) {
+	case IPPROTO_TCP:
+		pkt->transport = XIC_TCP;
+		hdrsize = sizeof(struct tcphdr);
+		break;
+	case IPPROTO_UDP:
+		pkt->transport = XIC_UDP;
+		hdrsize = sizeof(struct udphdr);
+		break;
+	case IPPROTO_UDPLITE:
+		pkt->transport = XIC_UDPLITE;
+		hdrsize = 8;
+		break;
+	case IPPROTO_SCTP:
+		pkt->transport = XIC_SCTP;
+		hdrsize = 12;
+		break;
+	default:
+		return IGNORE(XIC_IGNORED_TRANSPORT);
+	}
+	if (c->pos + hdrsize > c->end)
+		return IGNORE(XIC_IGNORED_MALFORMED);
+	pkt->port = bpf_ntohs(*(__be16 *)(c->pos + 2));
+	return 0;
+}
+
+static __always_inline int port_selected(const struct counted *pkt)
+{
+	__u32 t = pkt->transport;
+
+	if (!(READ_ONCE(xic.config.port_filter) & (1u << t)))
+		return 1;
+	return (xic.port_bitmap[t][pkt->port >> 6] >> (pkt->port & 63)) & 1;
+}
+
+static __always_inline void add_to(struct xic_record *rec, __u64 bytes, __u64 now)
+{
+	/* Atomic: two CPUs may count the same source at once. */
+	__sync_fetch_and_add(&rec->packets, 1);
+	__sync_fetch_and_add(&rec->bytes, bytes);
+	rec->last_seen_ns = now;
+}
+
+static __always_inline void count_in(void *generation, const void *key, struct xic_stats *st,
+				     __u64 bytes, __u64 now)
+{
+	struct xic_record *rec = bpf_map_lookup_elem(generation, key);
+	int err;
+
+	if (rec) {
+		add_to(rec, bytes, now);
+		return;
+	}
+	struct xic_record fresh = {
+		.packets = 1, .bytes = bytes, .first_seen_ns = now, .last_seen_ns = now,
+	};
+	err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);
+	if (!err) {
+		if (st)
+			st->inserted++;
+		return;
+	}
+	/* Another CPU created the record first: count into that one. */
+	if (err == -EEXIST) {
+		rec = bpf_map_lookup_elem(generation, key);
+		if (rec) {
+			add_to(rec, bytes, now);
+			return;
+		}
+	}
+	if (st)
+		st->insert_failed++;
+}
+
+static __always_inline __u64 now_ns(void)
+{
+	__u64 now = READ_ONCE(xic.config.clock_ns);
+
+	return now ? now : bpf_ktime_get_coarse_ns();
+}
+
+SEC("xdp")
+int xdp_ip_counter(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct cursor c = { .pos = data, .end = data_end };
+	__u32 slot = READ_ONCE(xic.config.slot) & 1;
+	struct counted pkt = {};
+	struct iphdr *iph;
+	struct ipv6hdr *ip6h;
+	struct xic_stats *st;
+	void *generation;
+	__u16 h_proto;
+	int ret;
+
+	/*
+	 * The slot is read before the clock, and userspace writes the clock
+	 * before the slot: a packet in a new generation never carries a time
+	 * from before that generation's window began.
+	 */
+	barrier();
+
+	ret = parse_ethhdr(&c, &h_proto);
+	if (ret < 0)
+		goto ignored;
+	if (h_proto == bpf_htons(ETH_P_IP)) {
+		ret = parse_iphdr(&c, &iph);
+		if (ret < 0)
+			goto ignored;
+		ret = parse_l4(&c, ret, &pkt);
+		if (ret < 0)
+			goto ignored;
+		if (!port_selected(&pkt)) {
+			ret = IGNORE(XIC_IGNORED_PORT_FILTERED);
+			goto ignored;
+		}
+		struct xic_key_v4 key = {
+			.saddr = iph->saddr, .port = pkt.port, .transport = pkt.transport,
+		};
+		generation = bpf_map_lookup_elem(&generations_v4, &slot);
+		if (!generation)
+			return XDP_PASS;
+		st = bpf_map_lookup_elem(&stats, &slot);
+		count_in(generation, &key, st, data_end - data, now_ns());
+		return XDP_PASS;
+	}
+	if (h_proto == bpf_htons(ETH_P_IPV6)) {
+		ret = parse_ipv6hdr(&c, &ip6h);
+		if (ret < 0)
+			goto ignored;
+		ret = parse_l4(&c, ret, &pkt);
+		if (ret < 0)
+			goto ignored;
+		if (!port_selected(&pkt)) {
+			ret = IGNORE(XIC_IGNORED_PORT_FILTERED);
+			goto ignored;
+		}
+		struct xic_key_v6 key = { .port = pkt.port, .transport = pkt.transport };
+
+		__builtin_memcpy(key.saddr, &ip6h->saddr, sizeof(key.saddr));
+		generation = bpf_map_lookup_elem(&generations_v6, &slot);
+		if (!generation)
+			return XDP_PASS;
+		st = bpf_map_lookup_elem(&stats, &slot);
+		count_in(generation, &key, st, data_end - data, now_ns());
+		return XDP_PASS;
+	}
+	ret = IGNORE(XIC_IGNORED_NOT_IP);
+
+ignored:
+	st = bpf_map_lookup_elem(&stats, &slot);
+	if (st)
+		st->ignored[ignore_reason(ret)]++;
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,40 @@
+# Shared by the scripts: pick a JDK, install Debian packages. Source it.
+
+# Sets JAVA_HOME to a JDK >= 25 ($JAVA_HOME first, then /usr/lib/jvm), or exits.
+select_jdk() {
+  local candidate version
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    version=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
+      | awk -F'= ' '/java.specification.version/ {print $2}')
+    if [ -n "$version" ] && [ "${version%%.*}" -ge 25 ] 2>/dev/null; then
+      export JAVA_HOME=$candidate
+      export PATH=$JAVA_HOME/bin:$PATH
+      return 0
+    fi
+  done
+  echo "error: no JDK 25 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm)." >&2
+  echo "  xdp-ip-counter needs java.lang.foreign (final since 22) and builds for Java 25:" >&2
+  echo "  install one (e.g. Temurin 25) and set JAVA_HOME to it." >&2
+  exit 1
+}
+
+# Installs the Debian packages that are missing, when we may (root and apt-get).
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    echo "warning: missing packages ${missing[*]} (not root: install them yourself)" >&2
+    return 0
+  fi
+  echo "installing ${missing[*]}" >&2
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# What building and testing needs: clang and libbpf headers to build the
+# BPF object, libbpf1 to run it, iproute2 for the namespace tests, Maven.
+BUILD_PACKAGES=(clang llvm libbpf-dev libbpf1 iproute2 maven python3)

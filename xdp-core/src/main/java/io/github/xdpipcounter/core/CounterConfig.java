@@ -1,0 +1,95 @@
+package io.github.xdpipcounter.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import io.github.xdpipcounter.core.bpf.XdpMode;
+
+/**
+ * How an {@link IpCounter} runs.
+ *
+ * @param interfaces interfaces to attach to, in the calling thread's network namespace (at least one)
+ * @param ports      destination ports to count
+ * @param window     window length (at least 1 ms)
+ * @param maxSources records per network and window before the oldest are evicted
+ * @param mode       XDP attach mode
+ * @param tick       precision of first/last-seen times: how often the program's clock is refreshed
+ */
+public record CounterConfig(List<String> interfaces, PortSelection ports, Duration window, int maxSources,
+                            XdpMode mode, Duration tick) {
+    public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(60);
+    /** About 25 MB of kernel memory for the four generation maps. */
+    public static final int DEFAULT_MAX_SOURCES = 65_536;
+    public static final Duration DEFAULT_TICK = Duration.ofMillis(100);
+
+    public CounterConfig {
+        interfaces = List.copyOf(Objects.requireNonNull(interfaces, "interfaces"));
+        if (interfaces.isEmpty()) {
+            throw new IllegalArgumentException("at least one interface is needed");
+        }
+        Objects.requireNonNull(ports, "ports");
+        Objects.requireNonNull(mode, "mode");
+        if (window == null || window.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("window must be at least 1 ms, not " + window);
+        }
+        if (maxSources < 1) {
+            throw new IllegalArgumentException("max sources must be at least 1, not " + maxSources);
+        }
+        if (tick == null || tick.isNegative() || tick.isZero()) {
+            throw new IllegalArgumentException("tick must be positive, not " + tick);
+        }
+    }
+
+    /** A configuration with every default, for these interfaces. */
+    public static Builder builder(String... interfaces) {
+        return new Builder(List.of(interfaces));
+    }
+
+    public static final class Builder {
+        private List<String> interfaces;
+        private PortSelection ports = PortSelection.all();
+        private Duration window = DEFAULT_WINDOW;
+        private int maxSources = DEFAULT_MAX_SOURCES;
+        private XdpMode mode = XdpMode.SKB;
+        private Duration tick = DEFAULT_TICK;
+
+        private Builder(List<String> interfaces) {
+            this.interfaces = interfaces;
+        }
+
+        public Builder interfaces(List<String> value) {
+            this.interfaces = value;
+            return this;
+        }
+
+        public Builder ports(PortSelection value) {
+            this.ports = value;
+            return this;
+        }
+
+        public Builder window(Duration value) {
+            this.window = value;
+            return this;
+        }
+
+        public Builder maxSources(int value) {
+            this.maxSources = value;
+            return this;
+        }
+
+        public Builder mode(XdpMode value) {
+            this.mode = value;
+            return this;
+        }
+
+        public Builder tick(Duration value) {
+            this.tick = value;
+            return this;
+        }
+
+        public CounterConfig build() {
+            return new CounterConfig(interfaces, ports, window, maxSources, mode, tick);
+        }
+    }
+}

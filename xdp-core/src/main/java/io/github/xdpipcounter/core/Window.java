@@ -1,0 +1,199 @@
+package io.github.xdpipcounter.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.RandomAccess;
+import java.util.function.Consumer;
+
+/**
+ * What one completed window saw: every source per (network, transport,
+ * destination port), with the program's statistics. Immutable.
+ *
+ * <p>Sources are stored packed as the kernel produced them and decoded on
+ * access, so {@link #sources()} is a cheap view; iterate it rather than
+ * copying it.
+ */
+public final class Window {
+    private static final Comparator<PortActivity> PORT_ORDER = Comparator
+            .comparing(PortActivity::network).thenComparing(PortActivity::transport).thenComparingInt(PortActivity::port);
+
+    private final Instant start;
+    private final Instant end;
+    private final long endMonotonicNanos;
+    private final SourceTable[] tables;
+    private final Statistics statistics;
+    private final List<PortActivity> ports;
+    private final Map<Long, PortActivity> portIndex;
+    private final long countedPackets;
+    private final long countedBytes;
+
+    Window(Instant start, Instant end, long endMonotonicNanos, SourceTable v4, SourceTable v6, Statistics statistics) {
+        if (end.isBefore(start)) {
+            throw new IllegalArgumentException("window ends before it starts");
+        }
+        this.start = start;
+        this.end = end;
+        this.endMonotonicNanos = endMonotonicNanos;
+        this.tables = new SourceTable[] {v4, v6};
+        this.statistics = statistics;
+        Map<Long, long[]> sums = new HashMap<>();
+        long packets = 0;
+        long bytes = 0;
+        for (SourceTable table : tables) {
+            for (int i = 0; i < table.count(); i++) {
+                long p = table.packets(i);
+                long b = table.bytes(i);
+                long[] sum = sums.computeIfAbsent(portKey(table.network(), table.transport(i), table.port(i)), k -> new long[3]);
+                sum[0]++;
+                sum[1] += p;
+                sum[2] += b;
+                packets += p;
+                bytes += b;
+            }
+        }
+        List<PortActivity> list = new ArrayList<>(sums.size());
+        Map<Long, PortActivity> index = new HashMap<>();
+        sums.forEach((key, sum) -> {
+            PortActivity activity = new PortActivity(Network.values()[(int) (key >>> 32)],
+                    Transport.ofCode((int) (key >>> 16) & 0xffff), (int) (key & 0xffff), sum[0], sum[1], sum[2]);
+            list.add(activity);
+            index.put(key, activity);
+        });
+        list.sort(PORT_ORDER);
+        this.ports = List.copyOf(list);
+        this.portIndex = Map.copyOf(index);
+        this.countedPackets = packets;
+        this.countedBytes = bytes;
+    }
+
+    private static long portKey(Network network, Transport transport, int port) {
+        return ((long) network.ordinal() << 32) | ((long) transport.code() << 16) | port;
+    }
+
+    public Instant start() {
+        return start;
+    }
+
+    public Instant end() {
+        return end;
+    }
+
+    public Duration duration() {
+        return Duration.between(start, end);
+    }
+
+    /** Every source of the window, IPv4 first; a read-only view decoded on access. */
+    public List<Source> sources() {
+        return new SourceView();
+    }
+
+    /** Calls {@code action} for each source, IPv4 first, without keeping them. */
+    public void forEachSource(Consumer<? super Source> action) {
+        for (SourceTable table : tables) {
+            for (int i = 0; i < table.count(); i++) {
+                action.accept(source(table, i));
+            }
+        }
+    }
+
+    /** The number of (source, network, transport, port) records. */
+    public int sourceCount() {
+        return tables[0].count() + tables[1].count();
+    }
+
+    /** Per destination port with any traffic: unique sources, packets and bytes, in a stable order. */
+    public List<PortActivity> portActivity() {
+        return ports;
+    }
+
+    /** Unique sources seen on one port; 0 when none. */
+    public long uniqueSources(Network network, Transport transport, int port) {
+        PortActivity activity = portIndex.get(portKey(network, transport, port));
+        return activity == null ? 0 : activity.uniqueSources();
+    }
+
+    /** The port's activity, or an idle (all-zero) one. */
+    public PortActivity activity(Network network, Transport transport, int port) {
+        PortActivity activity = portIndex.get(portKey(network, transport, port));
+        return activity != null ? activity : new PortActivity(network, transport, port, 0, 0, 0);
+    }
+
+    public Statistics statistics() {
+        return statistics;
+    }
+
+    /** Packets counted into the window's sources. */
+    public long countedPackets() {
+        return countedPackets;
+    }
+
+    public long countedBytes() {
+        return countedBytes;
+    }
+
+    /** Every packet the program saw: counted plus ignored. */
+    public long seenPackets() {
+        return countedPackets + statistics.ignoredTotal();
+    }
+
+    /**
+     * True when the window holds fewer sources than the program recorded: the
+     * maps were full, older sources were evicted and their packets are
+     * missing here. Raise the capacity (max sources) when this happens.
+     */
+    public boolean capacityExceeded() {
+        return evictedSources() > 0 || statistics.insertFailed() > 0;
+    }
+
+    /** Source records evicted for lack of room (created by the program but not in this window). */
+    public long evictedSources() {
+        return Math.max(0, statistics.inserted() - sourceCount());
+    }
+
+    private Source source(SourceTable table, int i) {
+        return new Source(table.address(i), table.network(), table.transport(i), table.port(i),
+                table.packets(i), table.bytes(i), toInstant(table.firstSeenNanos(i)), toInstant(table.lastSeenNanos(i)));
+    }
+
+    /**
+     * Kernel times are CLOCK_MONOTONIC, tick-precise; they are placed on the
+     * wall clock relative to the window's end and kept within the window,
+     * since a tick can straddle a flip on weakly ordered CPUs.
+     */
+    private Instant toInstant(long monotonicNanos) {
+        Instant t = end.minusNanos(endMonotonicNanos - monotonicNanos);
+        if (t.isBefore(start)) {
+            return start;
+        }
+        return t.isAfter(end) ? end : t;
+    }
+
+    @Override
+    public String toString() {
+        return "Window[" + start + " .. " + end + ", " + sourceCount() + " sources, " + countedPackets
+                + " packets counted, " + statistics.ignoredTotal() + " ignored"
+                + (capacityExceeded() ? ", capacity exceeded: " + evictedSources() + " sources evicted" : "") + "]";
+    }
+
+    private final class SourceView extends AbstractList<Source> implements RandomAccess {
+        @Override
+        public Source get(int index) {
+            int v4 = tables[0].count();
+            if (index < 0 || index >= size()) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return index < v4 ? source(tables[0], index) : source(tables[1], index - v4);
+        }
+
+        @Override
+        public int size() {
+            return sourceCount();
+        }
+    }
+}

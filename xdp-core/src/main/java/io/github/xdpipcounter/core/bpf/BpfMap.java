@@ -1,0 +1,243 @@
+package io.github.xdpipcounter.core.bpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
+import io.github.xdpipcounter.core.internal.libbpf.bpf_map_batch_opts;
+
+/**
+ * A loaded BPF map, owned by its {@link BpfObject}. Keys and values are
+ * passed as native memory segments of the map's key and value sizes (for
+ * per-CPU maps, {@link #perCpuValueSize()} bytes per possible CPU).
+ */
+public final class BpfMap {
+    private final String name;
+    private final int keySize;
+    private final int valueSize;
+    private final int maxEntries;
+    private volatile int fd;
+
+    BpfMap(String name, MemorySegment map) {
+        this.name = name;
+        this.fd = LibBpf.bpf_map__fd(map);
+        this.keySize = LibBpf.bpf_map__key_size(map);
+        this.valueSize = LibBpf.bpf_map__value_size(map);
+        this.maxEntries = LibBpf.bpf_map__max_entries(map);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int fd() {
+        int f = fd;
+        if (f < 0) {
+            throw new IllegalStateException("BPF map " + name + " is closed");
+        }
+        return f;
+    }
+
+    public int keySize() {
+        return keySize;
+    }
+
+    public int valueSize() {
+        return valueSize;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    /** The size of one CPU's value in a per-CPU map: the value size rounded up to 8. */
+    public int perCpuValueSize() {
+        return (valueSize + 7) & ~7;
+    }
+
+    /** Copies the value of {@code key} into {@code value}; false when there is no such key. */
+    public boolean lookup(MemorySegment key, MemorySegment value) {
+        int ret = LibBpf.bpf_map_lookup_elem(fd(), key, value);
+        if (ret == -Errno.ENOENT) {
+            return false;
+        }
+        check(ret, "look up an element of");
+        return true;
+    }
+
+    /** Creates or replaces the value of {@code key}. */
+    public void update(MemorySegment key, MemorySegment value) {
+        check(LibBpf.bpf_map_update_elem(fd(), key, value, LibBpf.BPF_ANY()), "update an element of");
+    }
+
+    /** Deletes {@code key}; false when it was not there. */
+    public boolean delete(MemorySegment key) {
+        int ret = LibBpf.bpf_map_delete_elem(fd(), key);
+        if (ret == -Errno.ENOENT) {
+            return false;
+        }
+        check(ret, "delete an element of");
+        return true;
+    }
+
+    /**
+     * Writes the key after {@code key} (the first key when {@code key} is
+     * {@link MemorySegment#NULL}) into {@code next}; false at the end.
+     */
+    public boolean nextKey(MemorySegment key, MemorySegment next) {
+        int ret = LibBpf.bpf_map_get_next_key(fd(), key, next);
+        if (ret == -Errno.ENOENT) {
+            return false;
+        }
+        check(ret, "iterate the keys of");
+        return true;
+    }
+
+    /**
+     * Reads every entry, in chunks of up to {@code chunkEntries}, handing each
+     * chunk to {@code consumer}; with {@code drain} the entries read are
+     * deleted. The batch operations ({@code bpf_map_lookup_batch},
+     * {@code bpf_map_lookup_and_delete_batch}) cost one system call per chunk
+     * instead of two or three per entry; where the kernel does not offer them
+     * for this map, or {@code strategy} is {@link ReadStrategy#PER_KEY}, the
+     * map is read key by key.
+     *
+     * <p>Reading a map that programs are writing gives no snapshot; callers
+     * read maps that nothing writes any more.
+     *
+     * @return the strategy that was used
+     */
+    public ReadStrategy readAll(ReadStrategy strategy, boolean drain, int chunkEntries, ChunkConsumer consumer) {
+        if (strategy == ReadStrategy.BATCH && readBatched(drain, chunkEntries, consumer)) {
+            return ReadStrategy.BATCH;
+        }
+        readPerKey(drain, chunkEntries, consumer);
+        return ReadStrategy.PER_KEY;
+    }
+
+    /** False when batch operations are not supported for this map (nothing was read then). */
+    private boolean readBatched(boolean drain, int chunkEntries, ChunkConsumer consumer) {
+        String operation = drain ? "read and delete a batch of" : "read a batch of";
+        int capacity = chunkEntries;
+        try (Arena arena = Arena.ofConfined()) {
+            // The batch token is opaque: a bucket index for hashes, a key for arrays.
+            long tokenSize = Math.max(keySize, 8);
+            MemorySegment inToken = arena.allocate(tokenSize, 8);
+            MemorySegment outToken = arena.allocate(tokenSize, 8);
+            MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment opts = bpf_map_batch_opts.allocate(arena);
+            bpf_map_batch_opts.sz(opts, bpf_map_batch_opts.sizeof());
+            Arena buffers = Arena.ofConfined();
+            try {
+                MemorySegment keys = buffers.allocate((long) keySize * capacity, 8);
+                MemorySegment values = buffers.allocate((long) valueSize * capacity, 8);
+                boolean first = true;
+                while (true) {
+                    count.set(ValueLayout.JAVA_INT, 0, capacity);
+                    MemorySegment in = first ? MemorySegment.NULL : inToken;
+                    int ret = drain
+                            ? LibBpf.bpf_map_lookup_and_delete_batch(fd(), in, outToken, keys, values, count, opts)
+                            : LibBpf.bpf_map_lookup_batch(fd(), in, outToken, keys, values, count, opts);
+                    int n = count.get(ValueLayout.JAVA_INT, 0);
+                    int errno = ret < 0 ? -ret : 0;
+                    if (errno != 0 && errno != Errno.ENOENT) {
+                        if (first && n == 0 && isUnsupported(errno)) {
+                            return false;
+                        }
+                        if (errno == Errno.ENOSPC && n == 0) {
+                            // One hash bucket holds more entries than the buffer: grow it and retry.
+                            capacity *= 2;
+                            buffers.close();
+                            buffers = Arena.ofConfined();
+                            keys = buffers.allocate((long) keySize * capacity, 8);
+                            values = buffers.allocate((long) valueSize * capacity, 8);
+                            continue;
+                        }
+                        throw new BpfException(operation + " BPF map " + name, errno);
+                    }
+                    if (n > 0) {
+                        consumer.accept(keys, values, n);
+                    }
+                    if (errno == Errno.ENOENT) {
+                        return true;
+                    }
+                    MemorySegment.copy(outToken, 0, inToken, 0, tokenSize);
+                    first = false;
+                }
+            } finally {
+                buffers.close();
+            }
+        }
+    }
+
+    private static boolean isUnsupported(int errno) {
+        return errno == Errno.EINVAL || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP;
+    }
+
+    private void readPerKey(boolean drain, int chunkEntries, ChunkConsumer consumer) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment keys = arena.allocate((long) keySize * chunkEntries, 8);
+            MemorySegment values = arena.allocate((long) valueSize * chunkEntries, 8);
+            MemorySegment previous = MemorySegment.NULL;
+            MemorySegment last = arena.allocate(keySize, 8);
+            int n = 0;
+            while (true) {
+                MemorySegment key = keys.asSlice((long) n * keySize, keySize);
+                if (!nextKey(previous, key)) {
+                    break;
+                }
+                // A key deleted between nextKey and lookup is simply not there any more.
+                if (lookup(key, values.asSlice((long) n * valueSize, valueSize))) {
+                    n++;
+                }
+                // Deleting while iterating would restart the walk at the first bucket
+                // each time; keys are deleted after the walk instead.
+                previous = last.copyFrom(key);
+                if (n == chunkEntries) {
+                    consumer.accept(keys, values, n);
+                    if (drain) {
+                        deleteAll(keys, n);
+                    }
+                    n = 0;
+                }
+            }
+            if (n > 0) {
+                consumer.accept(keys, values, n);
+                if (drain) {
+                    deleteAll(keys, n);
+                }
+            }
+        }
+    }
+
+    private void deleteAll(MemorySegment keys, int n) {
+        for (int i = 0; i < n; i++) {
+            delete(keys.asSlice((long) i * keySize, keySize));
+        }
+    }
+
+    private void check(int ret, String operation) {
+        if (ret < 0) {
+            throw new BpfException(operation + " BPF map " + name, -ret);
+        }
+    }
+
+    void invalidate() {
+        fd = -1;
+    }
+
+    /** How {@link #readAll} reads a map. */
+    public enum ReadStrategy {
+        /** Batch system calls, falling back to per-key where the kernel lacks them. */
+        BATCH,
+        /** One get-next-key and one lookup (and one delete) per entry. */
+        PER_KEY
+    }
+
+    /** Receives entries read from a map: {@code count} keys and values, packed. */
+    @FunctionalInterface
+    public interface ChunkConsumer {
+        void accept(MemorySegment keys, MemorySegment values, int count);
+    }
+}

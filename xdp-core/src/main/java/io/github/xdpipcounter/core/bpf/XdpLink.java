@@ -1,0 +1,80 @@
+package io.github.xdpipcounter.core.bpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
+import io.github.xdpipcounter.core.internal.libbpf.bpf_link_create_opts;
+
+/**
+ * An XDP program attached to an interface through a BPF link. The link
+ * lives as long as its file descriptor: {@link #close()} detaches it, and so
+ * does the kernel when the process dies, even by SIGKILL, so a crashed JVM
+ * never leaves the program attached. (The older netlink attachment stays
+ * until someone removes it; that is why this class does not use it.)
+ */
+public final class XdpLink implements AutoCloseable {
+    private final String interfaceName;
+    private final int interfaceIndex;
+    private final XdpMode mode;
+    private int fd;
+
+    private XdpLink(String interfaceName, int interfaceIndex, XdpMode mode, int fd) {
+        this.interfaceName = interfaceName;
+        this.interfaceIndex = interfaceIndex;
+        this.mode = mode;
+        this.fd = fd;
+    }
+
+    /**
+     * Attaches a program to the named interface of the calling thread's network namespace.
+     *
+     * @throws IllegalArgumentException when there is no such interface
+     * @throws BpfException             when the kernel refuses (EBUSY: another XDP program
+     *                                  is attached; EOPNOTSUPP: the driver lacks the mode)
+     */
+    public static XdpLink attach(BpfProgram program, String interfaceName, XdpMode mode) {
+        int index = NetworkInterfaces.indexOf(interfaceName);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = bpf_link_create_opts.allocate(arena);
+            bpf_link_create_opts.sz(opts, bpf_link_create_opts.sizeof());
+            bpf_link_create_opts.flags(opts, mode.flags());
+            int ret = LibBpf.bpf_link_create(program.fd(), index, LibBpf.BPF_XDP(), opts);
+            if (ret < 0) {
+                throw new BpfException("attach XDP program " + program.name() + " to " + interfaceName
+                        + " in " + mode.label() + " mode", -ret);
+            }
+            return new XdpLink(interfaceName, index, mode, ret);
+        }
+    }
+
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    public int interfaceIndex() {
+        return interfaceIndex;
+    }
+
+    public XdpMode mode() {
+        return mode;
+    }
+
+    public synchronized boolean isAttached() {
+        return fd >= 0;
+    }
+
+    /** Detaches the program. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (fd >= 0) {
+            LibBpf.close(fd);
+            fd = -1;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "XdpLink[" + interfaceName + " (" + interfaceIndex + "), " + mode.label() + "]";
+    }
+}
