@@ -217,11 +217,41 @@ public final class CounterProgram implements AutoCloseable {
         return table.build();
     }
 
+    /** The statistics of the window in progress, for tests: a live, unsynchronised read. */
+    synchronized Statistics currentStatistics() {
+        ensureOpen();
+        return readStatistics(slot, false);
+    }
+
+    /**
+     * The packets counted so far in the window in progress for one source
+     * and port (0 when none), for tests: a live, unsynchronised read.
+     */
+    synchronized long currentPackets(Network network, byte[] address, Transport transport, int port) {
+        ensureOpen();
+        BpfMap generation = network == Network.IPV4 ? generationsV4[slot] : generationsV6[slot];
+        boolean v4 = network == Network.IPV4;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(generation.keySize(), 8);
+            MemorySegment.copy(address, 0, key, ValueLayout.JAVA_BYTE,
+                    v4 ? SharedLayouts.KEY_V4_SADDR : SharedLayouts.KEY_V6_SADDR, address.length);
+            key.set(ValueLayout.JAVA_SHORT, v4 ? SharedLayouts.KEY_V4_PORT : SharedLayouts.KEY_V6_PORT, (short) port);
+            key.set(ValueLayout.JAVA_BYTE, v4 ? SharedLayouts.KEY_V4_TRANSPORT : SharedLayouts.KEY_V6_TRANSPORT,
+                    (byte) transport.code());
+            MemorySegment record = arena.allocate(SharedLayouts.RECORD_SIZE, 8);
+            return generation.lookup(key, record) ? record.get(ValueLayout.JAVA_LONG, SharedLayouts.RECORD_PACKETS) : 0;
+        }
+    }
+
     private Statistics drainStatistics(int ended) {
+        return readStatistics(ended, true);
+    }
+
+    private Statistics readStatistics(int generation, boolean reset) {
         int cpus = Libbpf.possibleCpus();
         int stride = stats.perCpuValueSize();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, ended);
+            MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, generation);
             MemorySegment values = arena.allocate((long) stride * cpus, 8);
             long[] ignored = new long[SharedLayouts.IGNORE_REASON_COUNT];
             long inserted = 0;
@@ -236,8 +266,10 @@ public final class CounterProgram implements AutoCloseable {
                     insertFailed += values.get(ValueLayout.JAVA_LONG, base + SharedLayouts.STATS_INSERT_FAILED);
                 }
             }
-            values.fill((byte) 0);
-            stats.update(key, values);
+            if (reset) {
+                values.fill((byte) 0);
+                stats.update(key, values);
+            }
             return new Statistics(ignored, inserted, insertFailed);
         }
     }
