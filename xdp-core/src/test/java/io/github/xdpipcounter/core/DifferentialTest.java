@@ -1,0 +1,175 @@
+package io.github.xdpipcounter.core;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.xdpipcounter.core.testing.Frames;
+import io.github.xdpipcounter.core.testing.ReferenceClassifier;
+import io.github.xdpipcounter.core.testing.ReferenceClassifier.Outcome;
+import io.github.xdpipcounter.core.testing.RequiresRoot;
+
+import static io.github.xdpipcounter.core.testing.Frames.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Random and mutated frames through the program and through the reference
+ * classifier: they must agree on every one. Set -Dxic.seed=N to replay a run;
+ * -Dxic.frames=N for more frames.
+ */
+@RequiresRoot
+class DifferentialTest {
+    private static final int FRAMES = Integer.getInteger("xic.frames", 100_000);
+    private static final int WINDOW_EVERY = 10_000;
+    private static final PortSelection SOME_PORTS = PortSelection.parse("1-1000,8080,50000-50100");
+    private static final int[] PROTOCOLS = {IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, IPPROTO_SCTP, IPPROTO_ICMP,
+            IPPROTO_ICMPV6, IPPROTO_ESP, IPPROTO_NONE};
+    private static final int[] EXTENSIONS = {IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS, IPPROTO_AH, IPPROTO_FRAGMENT};
+
+    @Test
+    void programAndReferenceAgreeOnRandomAndMutatedFrames() {
+        long seed = Long.getLong("xic.seed", new Random().nextLong());
+        SplittableRandom random = new SplittableRandom(seed);
+        String replay = " (replay with -Dxic.seed=" + seed + ")";
+        Map<IgnoreReason, Integer> seen = new java.util.EnumMap<>(IgnoreReason.class);
+        int counted = 0;
+        try (CounterProgram program = CounterProgram.load(65_536)) {
+            Instant windowStart = Instant.now();
+            Map<String, Long> expected = new HashMap<>();
+            ProgramProbe probe = null;
+            ReferenceClassifier model = null;
+            for (int i = 0; i < FRAMES; i++) {
+                if (i % (FRAMES / 2) == 0) {
+                    // First half: every port; second half: a selection, changed at run time.
+                    PortSelection ports = i == 0 ? PortSelection.all() : SOME_PORTS;
+                    program.selectPorts(ports);
+                    model = new ReferenceClassifier(ports);
+                    probe = new ProgramProbe(program);
+                }
+                byte[] frame = frame(random);
+                if (random.nextInt(2) == 0) {
+                    frame = mutate(frame, random);
+                }
+                Outcome want = model.classify(frame);
+                Outcome got = probe.run(frame, want);
+                if (!got.equals(want)) {
+                    fail("frame " + i + replay + ": program " + got + ", reference " + want
+                            + "\nframe: " + HexFormat.of().formatHex(frame));
+                }
+                if (want.isCounted()) {
+                    counted++;
+                    expected.merge(key(want), 1L, Long::sum);
+                } else {
+                    seen.merge(want.ignored(), 1, Integer::sum);
+                }
+                if ((i + 1) % WINDOW_EVERY == 0) {
+                    Window window = program.completeWindow(windowStart);
+                    windowStart = window.end();
+                    Map<String, Long> actual = new HashMap<>();
+                    window.forEachSource(s -> actual.merge(s.network() + " " + HexFormat.of().formatHex(
+                            s.address().getAddress()) + " " + s.transport() + " " + s.port(), s.packets(), Long::sum));
+                    assertThat(actual).as("window ending at frame " + i + replay).isEqualTo(expected);
+                    expected.clear();
+                    probe = new ProgramProbe(program);
+                }
+            }
+        }
+        System.out.printf("differential: %d frames, seed %d: %d counted, ignored %s%n", FRAMES, seed, counted, seen);
+        // The generator must reach every path, or agreement proves little.
+        assertThat(seen.keySet()).containsExactlyInAnyOrder(IgnoreReason.values());
+        assertThat(counted).isGreaterThan(FRAMES / 10);
+    }
+
+    private static String key(Outcome o) {
+        return o.network() + " " + HexFormat.of().formatHex(o.source()) + " " + o.transport() + " " + o.port();
+    }
+
+    static byte[] frame(SplittableRandom r) {
+        int[] vlans = new int[weighted(r, 6, 3, 2, 1)];
+        for (int i = 0; i < vlans.length; i++) {
+            vlans[i] = r.nextInt(10) < 9 ? (r.nextBoolean() ? ETH_P_8021Q : ETH_P_8021AD) : r.nextInt(0x10000);
+        }
+        int protocol = r.nextInt(8) < 6 ? PROTOCOLS[r.nextInt(4)] : r.nextInt(10) < 8 ? PROTOCOLS[r.nextInt(PROTOCOLS.length)]
+                : r.nextInt(256);
+        byte[] l4 = switch (protocol) {
+            case IPPROTO_TCP -> tcp(r.nextInt(65536), port(r));
+            case IPPROTO_UDP -> udp(r.nextInt(65536), port(r), r.nextInt(16));
+            case IPPROTO_UDPLITE -> udpLite(r.nextInt(65536), port(r));
+            case IPPROTO_SCTP -> sctp(r.nextInt(65536), port(r));
+            default -> new byte[r.nextInt(40)];
+        };
+        int kind = r.nextInt(20);
+        if (kind < 11) {
+            int fragment = switch (r.nextInt(10)) {
+                case 0, 1 -> 0x2000;
+                case 2 -> r.nextInt(0x10000);
+                case 3 -> 0x2000 | (1 + r.nextInt(0x1fff));
+                default -> 0x4000;
+            };
+            String src = "10." + r.nextInt(4) + "." + r.nextInt(4) + "." + r.nextInt(256);
+            return ethernet(vlans, ETH_P_IP, ipv4(src, "192.0.2.1", protocol, 4 * r.nextInt(11), fragment, l4));
+        }
+        if (kind < 19) {
+            byte[] payload = l4;
+            int next = protocol;
+            int depth = weighted(r, 8, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+            for (int i = 0; i < depth; i++) {
+                int ext = EXTENSIONS[r.nextInt(EXTENSIONS.length)];
+                byte[] header = switch (ext) {
+                    case IPPROTO_FRAGMENT -> ipv6Fragment(next, r.nextInt(5) == 0 ? r.nextInt(0x2000) : 0, r.nextBoolean());
+                    case IPPROTO_AH -> ipv6Auth(next, 1 + r.nextInt(4));
+                    default -> ipv6Options(next, r.nextInt(3));
+                };
+                payload = concat(header, payload);
+                next = ext;
+            }
+            String src = "2001:db8:" + Integer.toHexString(r.nextInt(4)) + "::" + Integer.toHexString(r.nextInt(256));
+            return ethernet(vlans, ETH_P_IPV6, ipv6(src, "2001:db8::1", next, payload));
+        }
+        return ethernet(vlans, r.nextBoolean() ? ETH_P_ARP : r.nextInt(0x10000), new byte[28 + r.nextInt(40)]);
+    }
+
+    private static int port(SplittableRandom r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> r.nextInt(65536);
+            case 1 -> 50000 + r.nextInt(200);
+            default -> new int[] {22, 53, 80, 443, 8080, 1000, 1001, 0}[r.nextInt(8)];
+        };
+    }
+
+    static byte[] mutate(byte[] frame, SplittableRandom r) {
+        byte[] f = frame.clone();
+        switch (r.nextInt(3)) {
+            case 0 -> f = java.util.Arrays.copyOf(f, 14 + r.nextInt(f.length - 13));
+            case 1 -> {
+                for (int k = 1 + r.nextInt(3); k > 0; k--) {
+                    int at = 12 + r.nextInt(Math.min(f.length, 120) - 12);
+                    f[at] ^= (byte) (1 << r.nextInt(8));
+                }
+            }
+            default -> {
+                int at = 12 + r.nextInt(Math.min(f.length, 120) - 12);
+                f[at] = (byte) new int[] {0, 0xff, 0x45, 0x60, 0x81, 0x88, 0x86, 0x2c, 0x06, 0x11}[r.nextInt(10)];
+            }
+        }
+        return f;
+    }
+
+    private static int weighted(SplittableRandom r, int... weights) {
+        int total = java.util.Arrays.stream(weights).sum();
+        int pick = r.nextInt(total);
+        for (int i = 0; i < weights.length; i++) {
+            pick -= weights[i];
+            if (pick < 0) {
+                return i;
+            }
+        }
+        return weights.length - 1;
+    }
+}
