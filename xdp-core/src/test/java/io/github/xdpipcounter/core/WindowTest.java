@@ -1,0 +1,147 @@
+package io.github.xdpipcounter.core;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
+import io.github.xdpipcounter.core.testing.RequiresRoot;
+
+import static io.github.xdpipcounter.core.testing.Frames.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Window flips, map reads and capacity, through BPF_PROG_TEST_RUN. */
+@RequiresRoot
+class WindowTest {
+
+    /** A TCP SYN from the n-th address of 10.0.0.0/8 (IPv4) or 2001:db8::/64 (IPv6, odd n). */
+    static byte[] synFrom(int n, int port) {
+        if (n % 2 == 1) {
+            String src = "2001:db8::" + Integer.toHexString(n >>> 16) + ":" + Integer.toHexString(n & 0xffff);
+            return ethernet(ETH_P_IPV6, ipv6(src, "2001:db8:ffff::1", IPPROTO_TCP, tcp(40000, port)));
+        }
+        String src = "10." + ((n >>> 16) & 0xff) + "." + ((n >>> 8) & 0xff) + "." + (n & 0xff);
+        return ethernet(ETH_P_IP, ipv4(src, "192.0.2.1", IPPROTO_TCP, tcp(40000, port)));
+    }
+
+    @Test
+    void everyPacketSentAcrossFlipsLandsInExactlyOneWindow() throws Exception {
+        int packets = 40_000;
+        try (CounterProgram program = CounterProgram.load(65_536)) {
+            AtomicInteger sent = new AtomicInteger();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread sender = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < packets; i++) {
+                    program.program().testRun(synFrom(i, 22));
+                    sent.incrementAndGet();
+                }
+                done.set(true);
+            });
+            List<Window> windows = new ArrayList<>();
+            Instant start = Instant.now();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!done.get() && System.nanoTime() < deadline) {
+                Thread.sleep(3);
+                Window w = program.completeWindow(start);
+                start = w.end();
+                windows.add(w);
+            }
+            sender.join();
+            windows.add(program.completeWindow(start));
+
+            assertThat(sent.get()).isEqualTo(packets);
+            assertThat(windows.size()).as("flips during the run").isGreaterThan(5);
+            Set<InetAddress> sources = new HashSet<>();
+            long total = 0;
+            for (Window w : windows) {
+                for (Source s : w.sources()) {
+                    assertThat(sources.add(s.address())).as("%s counted in two windows", s.address()).isTrue();
+                    assertThat(s.packets()).isEqualTo(1);
+                    assertThat(s.firstSeen()).isBetween(w.start(), w.end());
+                    assertThat(s.lastSeen()).isBetween(s.firstSeen(), w.end());
+                }
+                total += w.countedPackets();
+                assertThat(w.capacityExceeded()).isFalse();
+            }
+            assertThat(total).isEqualTo(packets);
+            assertThat(sources).hasSize(packets);
+        }
+    }
+
+    @Test
+    void batchAndPerKeyReadsGiveTheSameWindow() {
+        try (CounterProgram program = CounterProgram.load(16_384)) {
+            Window batch = fillAndComplete(program, ReadStrategy.BATCH);
+            Window perKey = fillAndComplete(program, ReadStrategy.PER_KEY);
+            assertThat(batch.sourceCount()).isEqualTo(10_000);
+            assertThat(contents(perKey)).isEqualTo(contents(batch));
+            assertThat(perKey.portActivity()).isEqualTo(batch.portActivity());
+            assertThat(perKey.statistics()).isEqualTo(batch.statistics());
+        }
+    }
+
+    private static Window fillAndComplete(CounterProgram program, ReadStrategy strategy) {
+        Instant start = Instant.now();
+        for (int i = 0; i < 10_000; i++) {
+            for (int repeat = 0; repeat <= i % 3; repeat++) {
+                program.program().testRun(synFrom(i, 1000 + i % 7));
+            }
+        }
+        program.program().testRun(ethernet(ETH_P_ARP, new byte[28]));
+        return program.completeWindow(start, strategy);
+    }
+
+    private static Map<String, String> contents(Window w) {
+        Map<String, String> m = new HashMap<>();
+        w.forEachSource(s -> m.put(s.address().getHostAddress() + " " + s.transport() + " " + s.port(),
+                s.packets() + "/" + s.bytes()));
+        return m;
+    }
+
+    @Test
+    void aTinyMapReportsCapacityExceeded() {
+        try (CounterProgram program = CounterProgram.load(16)) {
+            Instant start = Instant.now();
+            for (int i = 0; i < 1000; i++) {
+                program.program().testRun(synFrom(2 * i, 22));
+            }
+            Window w = program.completeWindow(start);
+            assertThat(w.sourceCount()).isLessThanOrEqualTo(16);
+            assertThat(w.statistics().inserted()).isEqualTo(1000);
+            assertThat(w.capacityExceeded()).isTrue();
+            assertThat(w.evictedSources()).isEqualTo(1000 - w.sourceCount());
+
+            // The next window starts empty and within capacity again.
+            program.program().testRun(synFrom(0, 22));
+            Window next = program.completeWindow(w.end());
+            assertThat(next.sourceCount()).isEqualTo(1);
+            assertThat(next.capacityExceeded()).isFalse();
+        }
+    }
+
+    @Test
+    void portSelectionChangesAtRunTimeWithoutReload() {
+        try (CounterProgram program = CounterProgram.load(1024)) {
+            Instant start = Instant.now();
+            program.selectPorts(PortSelection.parse("22,8000-8100"));
+            for (int port : new int[] {22, 23, 8000, 8100, 8101}) {
+                program.program().testRun(synFrom(0, port));
+            }
+            program.selectPorts(PortSelection.all());
+            program.program().testRun(synFrom(0, 23));
+            Window w = program.completeWindow(start);
+            assertThat(w.portActivity()).extracting(PortActivity::port).containsExactly(22, 23, 8000, 8100);
+            assertThat(w.statistics().ignored(IgnoreReason.PORT_FILTERED)).isEqualTo(2);
+            assertThat(w.activity(Network.IPV4, Transport.TCP, 8101).uniqueSources()).isZero();
+        }
+    }
+}
