@@ -1,0 +1,38 @@
+package io.github.xdpipcounter.core.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a command with a time limit; a failure carries its output. */
+public final class Commands {
+    private Commands() {
+    }
+
+    public static String run(Duration limit, String... command) {
+        return run(limit, List.of(command));
+    }
+
+    public static String run(Duration limit, List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IllegalStateException("timed out after " + limit + ": " + String.join(" ", command));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("exit " + p.exitValue() + ": " + String.join(" ", command) + "\n" + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.github.xdpipcounter.core.testing;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * A network namespace this test run made (and removes, with its interfaces,
+ * on close). Code that must see its interfaces runs {@link #inside} it, on a
+ * thread of its own that has joined the namespace: the rest of the JVM stays
+ * in the host namespace.
+ */
+public final class NetworkNamespace implements AutoCloseable {
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final int CLONE_NEWNET = 0x40000000;
+    private static final int O_RDONLY = 0;
+
+    private final String name;
+
+    private NetworkNamespace(String name) {
+        this.name = name;
+    }
+
+    /** A namespace with a name unique to this process and test run, loopback up. */
+    public static NetworkNamespace create(String role) {
+        String name = "xic-" + role + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        Commands.run(LIMIT, "ip", "netns", "add", name);
+        NetworkNamespace ns = new NetworkNamespace(name);
+        try {
+            ns.ip("link", "set", "lo", "up");
+        } catch (RuntimeException e) {
+            ns.close();
+            throw e;
+        }
+        return ns;
+    }
+
+    /**
+     * Joins two namespaces with a veth pair, created inside them: it never
+     * exists in the host namespace. Names are kept under 16 characters.
+     */
+    public static void veth(NetworkNamespace a, String nameInA, NetworkNamespace b, String nameInB) {
+        Commands.run(LIMIT, "ip", "link", "add", nameInA, "netns", a.name, "type", "veth", "peer", "name", nameInB,
+                "netns", b.name);
+        a.ip("link", "set", nameInA, "up");
+        b.ip("link", "set", nameInB, "up");
+    }
+
+    /** A short interface name unique to this process. */
+    public static String interfaceName(String prefix) {
+        return prefix + Long.toString(ProcessHandle.current().pid() % 100_000, 36) + SEQUENCE.incrementAndGet();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code ip ARGS} inside the namespace. */
+    public String ip(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "-n", name));
+        cmd.addAll(List.of(args));
+        return Commands.run(LIMIT, cmd);
+    }
+
+    /** Runs a command inside the namespace, within {@code limit}. */
+    public String exec(Duration limit, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        cmd.addAll(List.of(command));
+        return Commands.run(limit, cmd);
+    }
+
+    /** True when an XDP program is attached to the interface. */
+    public boolean hasXdp(String interfaceName) {
+        return ip("-d", "link", "show", "dev", interfaceName).contains("xdp");
+    }
+
+    /** Runs {@code task} on a new thread that has joined this namespace. */
+    public <T> T inside(Callable<T> task) throws Exception {
+        FutureTask<T> future = new FutureTask<>(() -> {
+            try {
+                join();
+            } catch (Throwable t) {
+                throw new IllegalStateException("could not join namespace " + name, t);
+            }
+            return task.call();
+        });
+        Thread thread = Thread.ofPlatform().name("netns-" + name).start(future);
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        } finally {
+            thread.join();
+        }
+    }
+
+    private void join() throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        Linker.Option errno = Linker.Option.captureCallState("errno");
+        MethodHandle open = linker.downcallHandle(linker.defaultLookup().findOrThrow("open"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
+        MethodHandle setns = linker.downcallHandle(linker.defaultLookup().findOrThrow("setns"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errno);
+        MethodHandle close = linker.downcallHandle(linker.defaultLookup().findOrThrow("close"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = (int) open.invokeExact(arena.allocateFrom("/run/netns/" + name), O_RDONLY);
+            if (fd < 0) {
+                throw new IllegalStateException("cannot open /run/netns/" + name);
+            }
+            MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+            int ret = (int) setns.invokeExact(state, fd, CLONE_NEWNET);
+            int ignored = (int) close.invokeExact(fd);
+            if (ret != 0) {
+                throw new IllegalStateException("setns into " + name + " failed");
+            }
+        }
+    }
+
+    /** Removes the namespace and every interface in it. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            Commands.run(LIMIT, "ip", "netns", "delete", name);
+        } catch (IllegalStateException e) {
+            if (!e.getMessage().contains("No such file")) {
+                throw e;
+            }
+        }
+    }
+}

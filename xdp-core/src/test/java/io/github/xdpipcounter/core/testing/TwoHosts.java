@@ -1,0 +1,95 @@
+package io.github.xdpipcounter.core.testing;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Two test hosts: namespace "counter" and namespace "peer", joined by one
+ * veth pair, with no route anywhere else. The peer holds several source
+ * addresses of each network. Closing removes both namespaces.
+ */
+public final class TwoHosts implements AutoCloseable {
+    public static final String COUNTER_V4 = "10.203.0.1";
+    public static final String COUNTER_V6 = "fd00:203::1";
+    public static final List<String> PEER_V4 = List.of("10.203.0.2", "10.203.0.3", "10.203.0.4");
+    public static final List<String> PEER_V6 = List.of("fd00:203::2", "fd00:203::3", "fd00:203::4");
+
+    public final NetworkNamespace counter;
+    public final NetworkNamespace peer;
+    public final String counterInterface;
+    public final String peerInterface;
+
+    private TwoHosts(NetworkNamespace counter, NetworkNamespace peer, String counterInterface, String peerInterface) {
+        this.counter = counter;
+        this.peer = peer;
+        this.counterInterface = counterInterface;
+        this.peerInterface = peerInterface;
+    }
+
+    public static TwoHosts create() {
+        NetworkNamespace counter = NetworkNamespace.create("ctr");
+        NetworkNamespace peer = null;
+        try {
+            peer = NetworkNamespace.create("peer");
+            String a = NetworkNamespace.interfaceName("xc");
+            String b = NetworkNamespace.interfaceName("xp");
+            NetworkNamespace.veth(counter, a, peer, b);
+            counter.ip("addr", "add", COUNTER_V4 + "/24", "dev", a);
+            counter.ip("addr", "add", COUNTER_V6 + "/64", "dev", a, "nodad");
+            for (String v4 : PEER_V4) {
+                peer.ip("addr", "add", v4 + "/24", "dev", b);
+            }
+            for (String v6 : PEER_V6) {
+                peer.ip("addr", "add", v6 + "/64", "dev", b, "nodad");
+            }
+            return new TwoHosts(counter, peer, a, b);
+        } catch (RuntimeException e) {
+            counter.close();
+            if (peer != null) {
+                peer.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * From the peer: {@code datagrams} UDP datagrams to {@code udpPort} and
+     * one TCP connection attempt to {@code tcpPort} (nothing listens: one SYN,
+     * answered by a reset) from each source address, to the counter host.
+     * Bounded: a fixed number of packets, and a time limit.
+     */
+    public void sendFromPeer(int datagrams, int udpPort, int tcpPort) {
+        String script = """
+                import socket, sys
+                datagrams, udp_port, tcp_port = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+                dst4, dst6 = sys.argv[4], sys.argv[5]
+                for src in sys.argv[6:]:
+                    family, dst = (socket.AF_INET6, dst6) if ':' in src else (socket.AF_INET, dst4)
+                    u = socket.socket(family, socket.SOCK_DGRAM)
+                    u.bind((src, 0))
+                    for i in range(datagrams):
+                        u.sendto(b'xdp-ip-counter test', (dst, udp_port))
+                    u.close()
+                    t = socket.socket(family, socket.SOCK_STREAM)
+                    t.bind((src, 0))
+                    t.settimeout(5)
+                    err = t.connect_ex((dst, tcp_port))
+                    assert err == 111, 'expected connection refused, got %d' % err
+                    t.close()
+                """;
+        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", "-c", script, String.valueOf(datagrams),
+                String.valueOf(udpPort), String.valueOf(tcpPort), COUNTER_V4, COUNTER_V6));
+        cmd.addAll(PEER_V4);
+        cmd.addAll(PEER_V6);
+        peer.exec(Duration.ofSeconds(30), cmd.toArray(String[]::new));
+    }
+
+    @Override
+    public void close() {
+        try {
+            peer.close();
+        } finally {
+            counter.close();
+        }
+    }
+}
