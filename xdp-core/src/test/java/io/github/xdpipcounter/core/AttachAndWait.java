@@ -1,0 +1,21 @@
+package io.github.xdpipcounter.core;
+
+import java.time.Duration;
+
+/**
+ * A child process for {@link LifecycleTest}: attaches a counter to the
+ * interface named in args[0], says "attached", and waits (at most 60 s)
+ * to be killed.
+ */
+public final class AttachAndWait {
+    private AttachAndWait() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        IpCounter counter = IpCounter.start(CounterConfig.builder(args[0]).window(Duration.ofHours(1)).build());
+        System.out.println("attached " + counter.links());
+        System.out.flush();
+        Thread.sleep(60_000);
+        counter.close();
+    }
+}
