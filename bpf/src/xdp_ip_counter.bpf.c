@@ -257,7 +257,20 @@ static __always_inline void add_to(struct xic_record *rec, __u64 bytes, __u64 no
 	rec->last_seen_ns = now;
 }
 
-static __always_inline void count_in(void *generation, const void *key, struct xic_stats *st,
+static __always_inline void count_stat(__u32 *slot, int inserted)
+{
+	/* Only the miss path pays for the statistics lookup. */
+	struct xic_stats *st = bpf_map_lookup_elem(&stats, slot);
+
+	if (!st)
+		return;
+	if (inserted)
+		st->inserted++;
+	else
+		st->insert_failed++;
+}
+
+static __always_inline void count_in(void *generation, const void *key, __u32 *slot,
 				     __u64 bytes, __u64 now)
 {
 	struct xic_record *rec = bpf_map_lookup_elem(generation, key);
@@ -272,8 +285,7 @@ static __always_inline void count_in(void *generation, const void *key, struct x
 	};
 	err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);
 	if (!err) {
-		if (st)
-			st->inserted++;
+		count_stat(slot, 1);
 		return;
 	}
 	/* Another CPU created the record first: count into that one. */
@@ -284,8 +296,7 @@ static __always_inline void count_in(void *generation, const void *key, struct x
 			return;
 		}
 	}
-	if (st)
-		st->insert_failed++;
+	count_stat(slot, 0);
 }
 
 static __always_inline __u64 now_ns(void)
@@ -337,8 +348,7 @@ int xdp_ip_counter(struct xdp_md *ctx)
 		generation = bpf_map_lookup_elem(&generations_v4, &slot);
 		if (!generation)
 			return XDP_PASS;
-		st = bpf_map_lookup_elem(&stats, &slot);
-		count_in(generation, &key, st, data_end - data, now_ns());
+		count_in(generation, &key, &slot, data_end - data, now_ns());
 		return XDP_PASS;
 	}
 	if (h_proto == bpf_htons(ETH_P_IPV6)) {
@@ -358,8 +368,7 @@ int xdp_ip_counter(struct xdp_md *ctx)
 		generation = bpf_map_lookup_elem(&generations_v6, &slot);
 		if (!generation)
 			return XDP_PASS;
-		st = bpf_map_lookup_elem(&stats, &slot);
-		count_in(generation, &key, st, data_end - data, now_ns());
+		count_in(generation, &key, &slot, data_end - data, now_ns());
 		return XDP_PASS;
 	}
 	ret = IGNORE(XIC_IGNORED_NOT_IP);
