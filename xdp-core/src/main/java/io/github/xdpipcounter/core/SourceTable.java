@@ -24,7 +24,8 @@ final class SourceTable {
     private final long portOffset;
     private final long transportOffset;
     private final byte[] keys;
-    private final byte[] records;
+    private final MemorySegment keySegment;
+    private final MemorySegment recordSegment;
     private final int count;
 
     private SourceTable(Network network, byte[] keys, byte[] records, int count) {
@@ -35,7 +36,8 @@ final class SourceTable {
         this.portOffset = v4 ? SharedLayouts.KEY_V4_PORT : SharedLayouts.KEY_V6_PORT;
         this.transportOffset = v4 ? SharedLayouts.KEY_V4_TRANSPORT : SharedLayouts.KEY_V6_TRANSPORT;
         this.keys = keys;
-        this.records = records;
+        this.keySegment = MemorySegment.ofArray(keys);
+        this.recordSegment = MemorySegment.ofArray(records);
         this.count = count;
     }
 
@@ -70,7 +72,15 @@ final class SourceTable {
     }
 
     int port(int i) {
-        return Short.toUnsignedInt(MemorySegment.ofArray(keys).get(SHORT, (long) i * keySize + portOffset));
+        return Short.toUnsignedInt(keySegment.get(SHORT, (long) i * keySize + portOffset));
+    }
+
+    /** The (network, transport, port) of source i, packed as {@link PortTally#key}. */
+    long portKey(int i) {
+        long base = (long) i * keySize;
+        int port = Short.toUnsignedInt(keySegment.get(SHORT, base + portOffset));
+        int transport = keySegment.get(ValueLayout.JAVA_BYTE, base + transportOffset);
+        return ((long) network.ordinal() << 32) | ((long) transport << 16) | port;
     }
 
     Transport transport(int i) {
@@ -94,7 +104,7 @@ final class SourceTable {
     }
 
     private long recordField(int i, long offset) {
-        return MemorySegment.ofArray(records).get(LONG, (long) i * SharedLayouts.RECORD_SIZE + offset);
+        return recordSegment.get(LONG, (long) i * SharedLayouts.RECORD_SIZE + offset);
     }
 
     /** Collects chunks read from a generation map into a table. */

@@ -3,7 +3,6 @@ package io.github.xdpipcounter.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractList;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -42,38 +41,28 @@ public final class Window {
         this.endMonotonicNanos = endMonotonicNanos;
         this.tables = new SourceTable[] {v4, v6};
         this.statistics = statistics;
-        Map<Long, long[]> sums = new HashMap<>();
+        PortTally tally = new PortTally();
         long packets = 0;
         long bytes = 0;
         for (SourceTable table : tables) {
             for (int i = 0; i < table.count(); i++) {
                 long p = table.packets(i);
                 long b = table.bytes(i);
-                long[] sum = sums.computeIfAbsent(portKey(table.network(), table.transport(i), table.port(i)), k -> new long[3]);
-                sum[0]++;
-                sum[1] += p;
-                sum[2] += b;
+                tally.add(table.portKey(i), p, b);
                 packets += p;
                 bytes += b;
             }
         }
-        List<PortActivity> list = new ArrayList<>(sums.size());
+        List<PortActivity> list = tally.activities();
         Map<Long, PortActivity> index = new HashMap<>();
-        sums.forEach((key, sum) -> {
-            PortActivity activity = new PortActivity(Network.values()[(int) (key >>> 32)],
-                    Transport.ofCode((int) (key >>> 16) & 0xffff), (int) (key & 0xffff), sum[0], sum[1], sum[2]);
-            list.add(activity);
-            index.put(key, activity);
-        });
+        for (PortActivity activity : list) {
+            index.put(PortTally.key(activity.network(), activity.transport(), activity.port()), activity);
+        }
         list.sort(PORT_ORDER);
         this.ports = List.copyOf(list);
         this.portIndex = Map.copyOf(index);
         this.countedPackets = packets;
         this.countedBytes = bytes;
-    }
-
-    private static long portKey(Network network, Transport transport, int port) {
-        return ((long) network.ordinal() << 32) | ((long) transport.code() << 16) | port;
     }
 
     public Instant start() {
@@ -114,13 +103,13 @@ public final class Window {
 
     /** Unique sources seen on one port; 0 when none. */
     public long uniqueSources(Network network, Transport transport, int port) {
-        PortActivity activity = portIndex.get(portKey(network, transport, port));
+        PortActivity activity = portIndex.get(PortTally.key(network, transport, port));
         return activity == null ? 0 : activity.uniqueSources();
     }
 
     /** The port's activity, or an idle (all-zero) one. */
     public PortActivity activity(Network network, Transport transport, int port) {
-        PortActivity activity = portIndex.get(portKey(network, transport, port));
+        PortActivity activity = portIndex.get(PortTally.key(network, transport, port));
         return activity != null ? activity : new PortActivity(network, transport, port, 0, 0, 0);
     }
 

@@ -1,0 +1,85 @@
+package io.github.xdpipcounter.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sums sources, packets and bytes per (network, transport, port) while a
+ * window is built: an open-addressing table over primitive arrays, since a
+ * boxed map costs more than the kernel read itself at a million sources.
+ */
+final class PortTally {
+    private static final long EMPTY = -1;
+
+    private long[] keys = newKeys(64);
+    private long[] sources = new long[64];
+    private long[] packets = new long[64];
+    private long[] bytes = new long[64];
+    private int size;
+
+    private static long[] newKeys(int capacity) {
+        long[] k = new long[capacity];
+        java.util.Arrays.fill(k, EMPTY);
+        return k;
+    }
+
+    static long key(Network network, Transport transport, int port) {
+        return ((long) network.ordinal() << 32) | ((long) transport.code() << 16) | port;
+    }
+
+    void add(long key, long packetCount, long byteCount) {
+        int slot = slot(keys, key);
+        if (keys[slot] == EMPTY) {
+            keys[slot] = key;
+            if (++size * 2 > keys.length) {
+                grow();
+                slot = slot(keys, key);
+            }
+        }
+        sources[slot]++;
+        packets[slot] += packetCount;
+        bytes[slot] += byteCount;
+    }
+
+    private static int slot(long[] table, long key) {
+        int mask = table.length - 1;
+        int i = (int) (Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask);
+        while (table[i] != EMPTY && table[i] != key) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    private void grow() {
+        long[] oldKeys = keys;
+        long[] oldSources = sources;
+        long[] oldPackets = packets;
+        long[] oldBytes = bytes;
+        int capacity = oldKeys.length * 2;
+        keys = newKeys(capacity);
+        sources = new long[capacity];
+        packets = new long[capacity];
+        bytes = new long[capacity];
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != EMPTY) {
+                int slot = slot(keys, oldKeys[i]);
+                keys[slot] = oldKeys[i];
+                sources[slot] = oldSources[i];
+                packets[slot] = oldPackets[i];
+                bytes[slot] = oldBytes[i];
+            }
+        }
+    }
+
+    List<PortActivity> activities() {
+        List<PortActivity> list = new ArrayList<>(size);
+        for (int i = 0; i < keys.length; i++) {
+            long key = keys[i];
+            if (key != EMPTY) {
+                list.add(new PortActivity(Network.values()[(int) (key >>> 32)],
+                        Transport.ofCode((int) (key >>> 16) & 0xffff), (int) (key & 0xffff), sources[i], packets[i], bytes[i]));
+            }
+        }
+        return list;
+    }
+}
