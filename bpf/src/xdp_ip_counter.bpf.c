@@ -328,6 +328,11 @@ int xdp_ip_counter(struct xdp_md *ctx)
 	 */
 	barrier();
 
+	/*
+	 * The IPv4 and IPv6 paths below look alike but are kept apart on
+	 * purpose: merged, clang selects the generations map by a branch, and
+	 * the verifier then stops inlining the lookups (~14 ns per packet).
+	 */
 	ret = parse_ethhdr(&c, &h_proto);
 	if (ret < 0)
 		goto ignored;

@@ -65,17 +65,22 @@ final class LibbpfLog {
     /** Called by libbpf, on the thread of the libbpf call that logs. */
     @SuppressWarnings("unused")
     private static int print(int level, MemorySegment format, MemorySegment args) {
-        if (level > LIBBPF_INFO) {
-            return 0;
-        }
-        String message = format(format, args);
-        StringBuilder captured = CAPTURED.get();
-        if (captured != null) {
-            captured.append(message);
-        } else if (level == LIBBPF_WARN) {
-            LOGGER.log(System.Logger.Level.WARNING, message.strip());
-        } else {
-            LOGGER.log(System.Logger.Level.DEBUG, message.strip());
+        // An exception escaping an upcall would crash the JVM: none may leave here.
+        try {
+            if (level > LIBBPF_INFO) {
+                return 0;
+            }
+            String message = format(format, args);
+            StringBuilder captured = CAPTURED.get();
+            if (captured != null) {
+                captured.append(message);
+            } else if (level == LIBBPF_WARN) {
+                LOGGER.log(System.Logger.Level.WARNING, message.strip());
+            } else {
+                LOGGER.log(System.Logger.Level.DEBUG, message.strip());
+            }
+        } catch (Throwable ignored) {
+            // Losing one log line is better than losing the process.
         }
         return 0;
     }
