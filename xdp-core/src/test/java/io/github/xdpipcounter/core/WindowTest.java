@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -35,31 +34,34 @@ class WindowTest {
 
     @Test
     void everyPacketSentAcrossFlipsLandsInExactlyOneWindow() throws Exception {
-        int packets = 40_000;
-        try (CounterProgram program = CounterProgram.load(65_536)) {
+        int flipsWanted = 10;
+        int maxPackets = 400_000;
+        try (CounterProgram program = CounterProgram.load(maxPackets + maxPackets / 4)) {
             AtomicInteger sent = new AtomicInteger();
-            AtomicBoolean done = new AtomicBoolean();
+            AtomicInteger flips = new AtomicInteger();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            // Sends distinct sources until the flips are done: bounded by count and by time.
             Thread sender = Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < packets; i++) {
+                for (int i = 0; i < maxPackets && flips.get() < flipsWanted && System.nanoTime() < deadline; i++) {
                     program.program().testRun(synFrom(i, 22));
                     sent.incrementAndGet();
                 }
-                done.set(true);
             });
             List<Window> windows = new ArrayList<>();
             Instant start = Instant.now();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!done.get() && System.nanoTime() < deadline) {
-                Thread.sleep(3);
+            while (sender.isAlive()) {
+                Thread.sleep(2);
                 Window w = program.completeWindow(start);
                 start = w.end();
                 windows.add(w);
+                flips.incrementAndGet();
             }
             sender.join();
             windows.add(program.completeWindow(start));
+            int packets = sent.get();
 
-            assertThat(sent.get()).isEqualTo(packets);
-            assertThat(windows.size()).as("flips during the run").isGreaterThan(5);
+            assertThat(flips.get()).as("flips while packets were sent").isGreaterThanOrEqualTo(flipsWanted);
+            assertThat(windows.stream().filter(w -> w.sourceCount() > 0).count()).as("windows with packets").isGreaterThan(2);
             Set<InetAddress> sources = new HashSet<>();
             long total = 0;
             for (Window w : windows) {
