@@ -55,8 +55,15 @@ public final class CounterProgram implements AutoCloseable {
     private final List<XdpLink> links = new ArrayList<>();
     /** Orders clock and slot stores, so that the clock never goes back. */
     private final Object clockLock = new Object();
+    /**
+     * Serialises flips and reads of the maps. A flip of a large window takes
+     * a while; attach and selectPorts do not wait for it (they lock this).
+     */
+    private final Object flipLock = new Object();
     private int slot;
-    private boolean closed;
+    /** When the window in progress began, on the program's clock. */
+    private long windowStartNanos;
+    private volatile boolean closed;
 
     private CounterProgram(BpfObject object, int maxSources) {
         this.object = object;
@@ -91,7 +98,9 @@ public final class CounterProgram implements AutoCloseable {
             }
             object.load();
             CounterProgram counter = new CounterProgram(object, maxSources);
-            counter.tick();
+            synchronized (counter.clockLock) {
+                counter.windowStartNanos = counter.publishClock();
+            }
             return counter;
         } catch (RuntimeException | Error e) {
             object.close();
@@ -162,9 +171,15 @@ public final class CounterProgram implements AutoCloseable {
     /** Publishes the current time to the program; its records carry this tick's time. */
     public void tick() {
         synchronized (clockLock) {
-            ensureOpen();
-            LONG.setVolatile(globals.segment(), SharedLayouts.GLOBALS_CLOCK, System.nanoTime());
+            publishClock();
         }
+    }
+
+    private long publishClock() {
+        ensureOpen();
+        long now = System.nanoTime();
+        LONG.setVolatile(globals.segment(), SharedLayouts.GLOBALS_CLOCK, now);
+        return now;
     }
 
     /**
@@ -177,9 +192,16 @@ public final class CounterProgram implements AutoCloseable {
     }
 
     /** As {@link #completeWindow(Instant)}, reading the maps with the given strategy. */
-    public synchronized Window completeWindow(Instant start, ReadStrategy strategy) {
+    public Window completeWindow(Instant start, ReadStrategy strategy) {
+        synchronized (flipLock) {
+            return flip(start, strategy);
+        }
+    }
+
+    private Window flip(Instant start, ReadStrategy strategy) {
         ensureOpen();
         int ended = slot;
+        long startNanos = windowStartNanos;
         long flipNanos;
         Instant end;
         synchronized (clockLock) {
@@ -190,12 +212,13 @@ public final class CounterProgram implements AutoCloseable {
             LONG.setVolatile(memory, SharedLayouts.GLOBALS_CLOCK, flipNanos);
             INT.setVolatile(memory, SharedLayouts.GLOBALS_SLOT, ended ^ 1);
             slot = ended ^ 1;
+            windowStartNanos = flipNanos;
         }
         waitForRunningPrograms(ended);
         SourceTable v4 = drain(generationsV4[ended], Network.IPV4, strategy);
         SourceTable v6 = drain(generationsV6[ended], Network.IPV6, strategy);
         Statistics statistics = drainStatistics(ended);
-        return new Window(start.isAfter(end) ? end : start, end, flipNanos, v4, v6, statistics);
+        return new Window(start.isAfter(end) ? end : start, end, startNanos, flipNanos, v4, v6, statistics);
     }
 
     /**
@@ -218,16 +241,24 @@ public final class CounterProgram implements AutoCloseable {
     }
 
     /** The statistics of the window in progress, for tests: a live, unsynchronised read. */
-    synchronized Statistics currentStatistics() {
-        ensureOpen();
-        return readStatistics(slot, false);
+    Statistics currentStatistics() {
+        synchronized (flipLock) {
+            ensureOpen();
+            return readStatistics(slot, false);
+        }
     }
 
     /**
      * The packets counted so far in the window in progress for one source
      * and port (0 when none), for tests: a live, unsynchronised read.
      */
-    synchronized long currentPackets(Network network, byte[] address, Transport transport, int port) {
+    long currentPackets(Network network, byte[] address, Transport transport, int port) {
+        synchronized (flipLock) {
+            return readPackets(network, address, transport, port);
+        }
+    }
+
+    private long readPackets(Network network, byte[] address, Transport transport, int port) {
         ensureOpen();
         BpfMap generation = network == Network.IPV4 ? generationsV4[slot] : generationsV6[slot];
         boolean v4 = network == Network.IPV4;
@@ -282,15 +313,19 @@ public final class CounterProgram implements AutoCloseable {
 
     /** Detaches every link, then unloads the program and its maps. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (flipLock) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                synchronized (clockLock) {
+                    closed = true;
+                }
+                links.forEach(XdpLink::close);
+                globals.close();
+                object.close();
+            }
         }
-        synchronized (clockLock) {
-            closed = true;
-        }
-        links.forEach(XdpLink::close);
-        globals.close();
-        object.close();
     }
 }

@@ -24,6 +24,7 @@ public final class Window {
 
     private final Instant start;
     private final Instant end;
+    private final long startMonotonicNanos;
     private final long endMonotonicNanos;
     private final SourceTable[] tables;
     private final Statistics statistics;
@@ -32,12 +33,14 @@ public final class Window {
     private final long countedPackets;
     private final long countedBytes;
 
-    Window(Instant start, Instant end, long endMonotonicNanos, SourceTable v4, SourceTable v6, Statistics statistics) {
+    Window(Instant start, Instant end, long startMonotonicNanos, long endMonotonicNanos,
+           SourceTable v4, SourceTable v6, Statistics statistics) {
         if (end.isBefore(start)) {
             throw new IllegalArgumentException("window ends before it starts");
         }
         this.start = start;
         this.end = end;
+        this.startMonotonicNanos = startMonotonicNanos;
         this.endMonotonicNanos = endMonotonicNanos;
         this.tables = new SourceTable[] {v4, v6};
         this.statistics = statistics;
@@ -143,6 +146,25 @@ public final class Window {
     /** Source records evicted for lack of room (created by the program but not in this window). */
     public long evictedSources() {
         return Math.max(0, statistics.inserted() - sourceCount());
+    }
+
+    /**
+     * The sources whose kernel times fall outside the window's own clock
+     * bounds, before {@link #toInstant} clamps them: 0 unless the clock
+     * protocol between the program and userspace is broken. For tests.
+     */
+    long sourcesTimedOutsideWindow() {
+        long outside = 0;
+        for (SourceTable table : tables) {
+            for (int i = 0; i < table.count(); i++) {
+                long first = table.firstSeenNanos(i);
+                long last = table.lastSeenNanos(i);
+                if (first < startMonotonicNanos || last > endMonotonicNanos) {
+                    outside++;
+                }
+            }
+        }
+        return outside;
     }
 
     private Source source(SourceTable table, int i) {

@@ -53,6 +53,7 @@ class EndToEndTest {
                 // ARP and neighbour discovery were seen and passed, not counted.
                 assertThat(window.statistics().ignoredTotal()).isPositive();
                 assertThat(window.capacityExceeded()).isFalse();
+                assertThat(window.sourcesTimedOutsideWindow()).as("kernel times outside the window").isZero();
                 window.forEachSource(s -> {
                     assertThat(s.firstSeen()).isBetween(window.start(), window.end());
                     assertThat(s.lastSeen()).isBetween(s.firstSeen(), window.end());

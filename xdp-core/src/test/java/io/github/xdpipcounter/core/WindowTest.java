@@ -71,6 +71,7 @@ class WindowTest {
                     assertThat(s.firstSeen()).isBetween(w.start(), w.end());
                     assertThat(s.lastSeen()).isBetween(s.firstSeen(), w.end());
                 }
+                assertThat(w.sourcesTimedOutsideWindow()).as("kernel times outside the window").isZero();
                 total += w.countedPackets();
                 assertThat(w.capacityExceeded()).isFalse();
             }
