@@ -15,7 +15,8 @@ import static io.github.xdpipcounter.core.testing.Frames.*;
  * filled by running the program on N distinct frames with BPF_PROG_TEST_RUN:
  * batch operations against per-key iteration, measured in the same run.
  * The time covers the whole window: flip, read, delete and building the
- * {@link Window}. Run by scripts/bench-read.
+ * {@link Window}. Run by scripts/bench-read, which measures a C reader
+ * (bpf/bench/batch_read.c) first, in the same run, as the floor.
  */
 public final class GenerationReadBenchmark {
     private GenerationReadBenchmark() {
@@ -54,6 +55,11 @@ public final class GenerationReadBenchmark {
             }
             System.out.printf("best: batch %.0f ns per source (target < 500), per-key %.0f ns per source: batch is %.1fx faster (target >= 5x)%n",
                     best[0], best[1], best[1] / best[0]);
+            String c = System.getProperty("xic.cBaselineNanos");
+            if (c != null && !c.isBlank()) {
+                System.out.printf("C reader (bpf_map_lookup_and_delete_batch, no decoding): %s ns per source; Java batch window: %.2fx of it%n",
+                        c, best[0] / Double.parseDouble(c));
+            }
         }
     }
 }
