@@ -4,34 +4,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** See {@link RequiresRoot}. */
-public final class RootCondition implements BeforeAllCallback, BeforeEachCallback {
+/**
+ * See {@link RequiresRoot}. A condition rather than an assumption: it is
+ * evaluated before the class's own set-up (which would fail to load BPF),
+ * and Surefire reports the skip with its reason.
+ */
+public final class RootCondition implements ExecutionCondition {
     private static final String REASON = "needs root (loads BPF programs, makes network namespaces): run scripts/test as root";
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        check();
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        check();
-    }
-
-    private static void check() {
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         if (isRoot()) {
-            return;
+            return ConditionEvaluationResult.enabled("running as root");
         }
         if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail("CI=true and this test " + REASON);
+            throw new AssertionError("CI=true and " + context.getDisplayName() + " " + REASON);
         }
-        Assumptions.abort(REASON);
+        return ConditionEvaluationResult.disabled(REASON);
     }
 
     /** The effective uid, from /proc: Java has no portable way to ask. */
