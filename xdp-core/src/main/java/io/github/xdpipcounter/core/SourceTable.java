@@ -2,6 +2,7 @@ package io.github.xdpipcounter.core;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -60,7 +61,10 @@ final class SourceTable {
     InetAddress address(int i) {
         int from = Math.toIntExact((long) i * keySize + saddrOffset);
         try {
-            return InetAddress.getByAddress(Arrays.copyOfRange(keys, from, from + network.addressLength()));
+            byte[] bytes = Arrays.copyOfRange(keys, from, from + network.addressLength());
+            // InetAddress.getByAddress turns an IPv4-mapped IPv6 address (::ffff:a.b.c.d) into an
+            // Inet4Address; a source seen on IPv6 must stay an IPv6 address.
+            return network == Network.IPV4 ? InetAddress.getByAddress(bytes) : Inet6Address.getByAddress(null, bytes, -1);
         } catch (UnknownHostException e) {
             throw new AssertionError("a 4- or 16-byte address is always valid", e);
         }

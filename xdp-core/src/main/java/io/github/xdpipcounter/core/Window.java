@@ -99,6 +99,11 @@ public final class Window {
         return tables[0].count() + tables[1].count();
     }
 
+    /** The number of records of one network. */
+    public int sourceCount(Network network) {
+        return tables[network.ordinal()].count();
+    }
+
     /** Per destination port with any traffic: unique sources, packets and bytes, in a stable order. */
     public List<PortActivity> portActivity() {
         return ports;
