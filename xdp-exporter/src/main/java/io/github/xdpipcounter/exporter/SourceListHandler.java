@@ -1,0 +1,62 @@
+package io.github.xdpipcounter.exporter;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import io.github.xdpipcounter.core.Window;
+
+/**
+ * GET /list: the last completed window's sources as a JSON array, filtered
+ * by the query ({@link ListQuery}), streamed. The window's bounds go in the
+ * X-Window-Start and X-Window-End headers. Before the first window
+ * completes the array is empty and those headers are absent.
+ */
+final class SourceListHandler implements HttpHandler {
+    static final String WINDOW_START = "X-Window-Start";
+    static final String WINDOW_END = "X-Window-End";
+
+    private final Supplier<Optional<Window>> windows;
+
+    SourceListHandler(Supplier<Optional<Window>> windows) {
+        this.windows = windows;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (Responses.rejectUnlessRead(exchange, Responses.JSON, SourceJsonWriter.error("use GET"))) {
+                return;
+            }
+            ListQuery query;
+            try {
+                query = ListQuery.parse(exchange.getRequestURI().getRawQuery());
+            } catch (ListQuery.BadQueryException e) {
+                Responses.send(exchange, 400, Responses.JSON, SourceJsonWriter.error(e.getMessage()));
+                return;
+            }
+            // One window for the whole response, even if another completes meanwhile.
+            Window window = windows.get().orElse(null);
+            Headers headers = exchange.getResponseHeaders();
+            headers.set("Content-Type", Responses.JSON);
+            headers.set("Cache-Control", "no-store");
+            if (window != null) {
+                headers.set(WINDOW_START, SourceJsonWriter.rfc3339(window.start()));
+                headers.set(WINDOW_END, SourceJsonWriter.rfc3339(window.end()));
+            }
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(200, 0); // chunked: the length is not known before writing
+            try (OutputStream body = exchange.getResponseBody()) {
+                SourceJsonWriter.write(window, query, body);
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.github.xdpipcounter.exporter;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.github.xdpipcounter.core.Transport;
+import io.github.xdpipcounter.core.Window;
+import io.github.xdpipcounter.core.WindowFixture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The exporter over real HTTP on loopback, fed windows built without BPF. */
+class ExporterHttpTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicReference<Window> latest = new AtomicReference<>();
+    private Exporter exporter;
+    private WindowMetrics metrics;
+
+    @BeforeEach
+    void serve() throws IOException {
+        exporter = Exporter.bind(new ExporterConfig(InetAddress.getLoopbackAddress(), 0, true));
+        metrics = exporter.publish(WindowMetricsTest.INFO, () -> Optional.ofNullable(latest.get()));
+    }
+
+    @AfterEach
+    void stop() {
+        exporter.close();
+    }
+
+    private void complete(Window window) {
+        latest.set(window);
+        metrics.windowCompleted(window);
+    }
+
+    private HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(10));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void metricsAreServedAsTextAndAsOpenMetrics() throws Exception {
+        complete(WindowMetricsTest.firstWindow());
+        HttpResponse<String> text = get("/metrics");
+        assertThat(text.statusCode()).isEqualTo(200);
+        assertThat(text.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(text.body()).contains("active_users{network=\"IPv4\",port=\"22\",transport=\"TCP\"} 2.0");
+        assertThat(Promtool.checkMetrics(text.body())).isEmpty();
+
+        HttpResponse<String> open = get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0");
+        assertThat(open.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/openmetrics-text"));
+        assertThat(open.body()).contains("active_users{network=\"IPv4\",port=\"22\",transport=\"TCP\"} 2.0").endsWith("# EOF\n");
+    }
+
+    @Test
+    void listGivesEverySourceWithWindowBoundsInHeaders() throws Exception {
+        complete(WindowMetricsTest.firstWindow());
+        HttpResponse<String> response = get("/list");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.headers().firstValue("X-Window-Start")).hasValue("2026-11-27T08:00:00Z");
+        assertThat(response.headers().firstValue("X-Window-End")).hasValue("2026-11-27T08:00:10Z");
+        JsonNode list = JSON.readTree(response.body());
+        assertThat(list).hasSize(3);
+        assertThat(JSON.writeValueAsString(list.get(0))).isEqualTo("{\"ip\":\"10.0.0.1\",\"network\":\"IPv4\",\"transport\":\"TCP\","
+                + "\"port\":22,\"packets\":3,\"bytes\":180,\"first_seen\":\"2026-11-27T08:00:01Z\",\"last_seen\":\"2026-11-27T08:00:02Z\"}");
+        assertThat(list.get(2).get("ip").asText()).isEqualTo("2001:db8::1");
+        assertThat(list.get(2).get("network").asText()).isEqualTo("IPv6");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "''                                | 10.0.0.1 10.0.0.2 2001:db8::1 2001:db8::5",
+            "?network=IPv6                     | 2001:db8::1 2001:db8::5",
+            "?network=ipv4                     | 10.0.0.1 10.0.0.2",
+            "?transport=udp                    | 2001:db8::1",
+            "?transport=TCP&network=IPv6       | 2001:db8::5",
+            "?port=22                          | 10.0.0.1 10.0.0.2 2001:db8::5",
+            "?port=22&limit=2                  | 10.0.0.1 10.0.0.2",
+            "?limit=0                          | ''",
+            "?port=9                           | ''",
+            "?transport=UDP-Lite               | ''",
+    })
+    void listFilters(String query, String expected) throws Exception {
+        complete(WindowFixture.starting(WindowMetricsTest.START, Duration.ofSeconds(10))
+                .source("10.0.0.1", Transport.TCP, 22).source("10.0.0.2", Transport.TCP, 22)
+                .source("2001:db8::1", Transport.UDP, 53).source("2001:db8::5", Transport.TCP, 22).build());
+        HttpResponse<String> response = get("/list" + query);
+        assertThat(response.statusCode()).isEqualTo(200);
+        StringBuilder ips = new StringBuilder();
+        JSON.readTree(response.body()).forEach(n -> ips.append(ips.isEmpty() ? "" : " ").append(n.get("ip").asText()));
+        assertThat(ips.toString()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "?network=IPv5      | bad network 'IPv5': use IPv4 or IPv6",
+            "?transport=icmp    | bad transport 'icmp': use TCP, UDP, UDP-Lite or SCTP",
+            "?port=65536        | bad port '65536': expected a port, 0-65535",
+            "?port=http         | bad port 'http': expected a port, 0-65535",
+            "?limit=-1          | bad limit '-1': expected a count, 0 or more",
+            "?port=22&port=23   | query parameter 'port' is given more than once",
+            "?ip=10.0.0.1       | unknown query parameter 'ip': the filters are network, transport, port and limit",
+    })
+    void aBadQueryIsA400WithAOneLineJsonError(String query, String message) throws Exception {
+        HttpResponse<String> response = get("/list" + query);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.body()).doesNotContain("\n");
+        assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(message);
+    }
+
+    @Test
+    void beforeTheFirstWindowTheListIsEmptyAndHasNoBounds() throws Exception {
+        HttpResponse<String> response = get("/list");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("[]");
+        assertThat(response.headers().firstValue("X-Window-Start")).isEmpty();
+    }
+
+    @Test
+    void onlyGetAndHeadAreAnswered() throws Exception {
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(exporter.listUri().resolve("//127.0.0.1:" + exporter.port() + "/list"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+        assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
+        assertThat(get("/").body()).contains("/metrics").contains("/list");
+    }
+
+    @Test
+    void withoutServeIpListTheListIsA404ThatSaysHowToTurnItOn() throws Exception {
+        try (Exporter quiet = Exporter.bind(new ExporterConfig(InetAddress.getLoopbackAddress(), 0, false))) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + quiet.port() + "/list")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(response.body()).contains("--serve-ip-list");
+        }
+    }
+
+    @Test
+    void aPortInUseIsABindException() {
+        assertThatThrownBy(() -> Exporter.bind(new ExporterConfig(InetAddress.getLoopbackAddress(), exporter.port(), true)))
+                .isInstanceOf(BindException.class);
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.xdpipcounter.exporter;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.xdpipcounter.core.IgnoreReason;
+import io.github.xdpipcounter.core.PortSelection;
+import io.github.xdpipcounter.core.Transport;
+import io.github.xdpipcounter.core.Window;
+import io.github.xdpipcounter.core.WindowFixture;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WindowMetricsTest {
+    static final Instant START = Instant.parse("2026-11-27T08:00:00Z");
+    static final CounterInfo INFO = new CounterInfo("0.1.0-test", "1.1", List.of("veth0", "veth1"), "skb",
+            PortSelection.parse("22,53"), Duration.ofSeconds(10), 4096);
+
+    static Window firstWindow() {
+        return WindowFixture.starting(START, Duration.ofSeconds(10))
+                .source("10.0.0.1", Transport.TCP, 22, 3, 180, Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .source("10.0.0.2", Transport.TCP, 22, 1, 60, Duration.ofSeconds(3), Duration.ofSeconds(3))
+                .source("2001:db8::1", Transport.UDP, 53, 2, 200, Duration.ofSeconds(4), Duration.ofSeconds(5))
+                .ignored(IgnoreReason.NOT_IP, 7)
+                .ignored(IgnoreReason.PORT_FILTERED, 2)
+                .build();
+    }
+
+    static String text(WindowMetrics metrics) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, metrics.collect());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void beforeTheFirstWindowOnlyTheCounterItselfIsDescribed() throws Exception {
+        String text = text(new WindowMetrics(INFO));
+        assertThat(text)
+                .contains("xdp_ipc_info{interface=\"veth0\",libbpf_version=\"1.1\",mode=\"skb\",version=\"0.1.0-test\"} 1")
+                .contains("xdp_ipc_info{interface=\"veth1\",")
+                .contains("xdp_ipc_window_seconds 10.0")
+                .contains("xdp_ipc_sources_capacity{network=\"IPv4\"} 4096.0")
+                .contains("xdp_ipc_windows_total 0.0")
+                .contains("xdp_ipc_packets_total{network=\"IPv6\",port=\"53\",transport=\"SCTP\"} 0.0")
+                .doesNotContain("active_users")
+                .doesNotContain("last_window_end");
+    }
+
+    @Test
+    void activeUsersIsAGaugeOfTheLastWindowWithEveryConfiguredPortShown() throws Exception {
+        WindowMetrics metrics = new WindowMetrics(INFO);
+        metrics.windowCompleted(firstWindow());
+        String text = text(metrics);
+        assertThat(text)
+                .contains("# TYPE active_users gauge")
+                .contains("active_users{network=\"IPv4\",port=\"22\",transport=\"TCP\"} 2.0")
+                .contains("active_users{network=\"IPv6\",port=\"53\",transport=\"UDP\"} 1.0")
+                .contains("active_users{network=\"IPv4\",port=\"53\",transport=\"UDP\"} 0.0")
+                .contains("active_users{network=\"IPv6\",port=\"22\",transport=\"UDP-Lite\"} 0.0")
+                .contains("xdp_ipc_sources_tracked{network=\"IPv4\"} 2.0")
+                .contains("xdp_ipc_sources_tracked{network=\"IPv6\"} 1.0")
+                .contains("xdp_ipc_capacity_exceeded 0.0");
+        assertThat(text.lines().filter(l -> l.startsWith("xdp_ipc_last_window_end_timestamp_seconds "))
+                .map(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))))
+                .containsExactly((double) START.plusSeconds(10).getEpochSecond());
+        // 2 configured ports x 2 networks x 4 transports
+        assertThat(text.lines().filter(l -> l.startsWith("active_users{"))).hasSize(16);
+    }
+
+    @Test
+    void countersAddUpWindowsWhileActiveUsersFollowsTheLastOne() throws Exception {
+        WindowMetrics metrics = new WindowMetrics(INFO);
+        metrics.windowCompleted(firstWindow());
+        metrics.windowCompleted(WindowFixture.starting(START.plusSeconds(10), Duration.ofSeconds(10))
+                .source("10.0.0.9", Transport.TCP, 22, 5, 300, Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .source("10.0.0.9", Transport.TCP, 8080)
+                .ignored(IgnoreReason.NOT_IP, 1)
+                .evicted(3)
+                .build());
+        String text = text(metrics);
+        assertThat(text)
+                .contains("active_users{network=\"IPv4\",port=\"22\",transport=\"TCP\"} 1.0")
+                .contains("active_users{network=\"IPv6\",port=\"53\",transport=\"UDP\"} 0.0")
+                .contains("active_users{network=\"IPv4\",port=\"8080\",transport=\"TCP\"} 1.0")
+                .contains("xdp_ipc_packets_total{network=\"IPv4\",port=\"22\",transport=\"TCP\"} 9.0")
+                .contains("xdp_ipc_bytes_total{network=\"IPv4\",port=\"22\",transport=\"TCP\"} 540.0")
+                .contains("xdp_ipc_packets_total{network=\"IPv6\",port=\"53\",transport=\"UDP\"} 2.0")
+                .contains("xdp_ipc_packets_total{network=\"IPv4\",port=\"8080\",transport=\"TCP\"} 1.0")
+                .contains("xdp_ipc_ignored_packets_total{reason=\"not_ip\"} 8.0")
+                .contains("xdp_ipc_ignored_packets_total{reason=\"port_filtered\"} 2.0")
+                .contains("xdp_ipc_ignored_packets_total{reason=\"malformed\"} 0.0")
+                .contains("xdp_ipc_evicted_sources_total 3.0")
+                .contains("xdp_ipc_capacity_exceeded 1.0")
+                .contains("xdp_ipc_windows_total 2.0");
+    }
+
+    @Test
+    void promtoolFindsNothingToSay() throws Exception {
+        WindowMetrics metrics = new WindowMetrics(INFO);
+        metrics.windowCompleted(firstWindow());
+        assertThat(Promtool.checkMetrics(text(metrics))).isEmpty();
+    }
+}
