@@ -38,3 +38,5 @@ ensure_packages() {
 # What building and testing needs: clang and libbpf headers to build the
 # BPF object, libbpf1 to run it, iproute2 for the namespace tests, Maven.
 BUILD_PACKAGES=(clang llvm libbpf-dev libbpf1 iproute2 maven python3)
+# What the tests add: promtool and a Prometheus server (package prometheus), setpriv (util-linux).
+TEST_PACKAGES=(prometheus util-linux)

@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpHandler;
  * Without --serve-ip-list, /list is a 404 that says how to turn it on.
  */
 final class RootHandler implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger(RootHandler.class.getName());
     private final HttpHandler list;
     private final byte[] index;
 
@@ -25,6 +26,20 @@ final class RootHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        try {
+            route(exchange);
+        } catch (RuntimeException e) {
+            // The HTTP server would drop the connection without an answer; say what went wrong instead.
+            LOG.log(System.Logger.Level.ERROR, "serving " + exchange.getRequestURI() + " failed", e);
+            try {
+                Responses.send(exchange, 500, Responses.TEXT, ("internal error: " + e + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException alreadyStarted) {
+                exchange.close();
+            }
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         if (path.equals("/list") || path.equals("/list/")) {
             if (list != null) {

@@ -1,0 +1,83 @@
+package io.github.xdpipcounter.cli;
+
+import java.io.PrintStream;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Logs go to stderr, one line each, through java.util.logging (which
+ * System.Logger uses by default): INFO by default, WARNING with --quiet,
+ * FINE with --verbose. Stack traces only with --verbose.
+ */
+final class Logging {
+    private Logging() {
+    }
+
+    private static volatile Level configured = Level.INFO;
+
+    static void configure(Level level) {
+        configured = level;
+        Logger root = Logger.getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        ConsoleHandler stderr = new ConsoleHandler(); // writes to System.err
+        stderr.setLevel(level);
+        stderr.setFormatter(new OneLine(level.intValue() <= Level.FINE.intValue()));
+        root.addHandler(stderr);
+        root.setLevel(level);
+        // Third-party libraries stay at WARNING even with --verbose.
+        Logger.getLogger("io.prometheus").setLevel(Level.WARNING);
+        Logger.getLogger("com.sun.net.httpserver").setLevel(Level.WARNING);
+    }
+
+    /** "xdp-ip-counter: message", with the level when it is not INFO. */
+    private static final class OneLine extends Formatter {
+        private final boolean traces;
+
+        OneLine(boolean traces) {
+            this.traces = traces;
+        }
+
+        @Override
+        public String format(LogRecord record) {
+            StringBuilder line = new StringBuilder(Main.NAME).append(": ");
+            if (record.getLevel() != Level.INFO) {
+                line.append(record.getLevel() == Level.SEVERE ? "error" : record.getLevel().getName().toLowerCase(java.util.Locale.ROOT))
+                        .append(": ");
+            }
+            line.append(formatMessage(record));
+            Throwable thrown = record.getThrown();
+            if (thrown != null) {
+                line.append(": ").append(thrown);
+                if (traces) {
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    thrown.printStackTrace(new java.io.PrintWriter(trace));
+                    line.append(System.lineSeparator()).append(trace);
+                }
+            }
+            return line.append(System.lineSeparator()).toString();
+        }
+    }
+
+    /**
+     * An INFO line straight to stderr, for shutdown hooks: java.util.logging
+     * resets its handlers in a hook of its own, which may run first.
+     */
+    static void noteDirectly(String message) {
+        if (configured.intValue() <= Level.INFO.intValue()) {
+            System.err.println(Main.NAME + ": " + message);
+            System.err.flush();
+        }
+    }
+
+    /** For errors printed before or outside logging. */
+    static void error(PrintStream err, String message) {
+        err.println(Main.NAME + ": error: " + message);
+        err.flush();
+    }
+}

@@ -1,0 +1,126 @@
+package io.github.xdpipcounter.cli;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.xdpipcounter.core.PortSelection;
+import io.github.xdpipcounter.core.bpf.XdpMode;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The command line's value types. Each rejects bad input with a message
+ * naming the value and the accepted form; picocli adds the option's name.
+ */
+final class OptionConverters {
+    /** Largest --max-sources: four maps of this many entries is already gigabytes of kernel memory. */
+    static final int MAX_SOURCES_LIMIT = 1 << 24;
+
+    private OptionConverters() {
+    }
+
+    /** {@code 22,80,8000-8100}, or {@code 0} for every port. */
+    static final class Ports implements ITypeConverter<PortSelection> {
+        @Override
+        public PortSelection convert(String value) {
+            try {
+                return PortSelection.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Seconds ({@code 60}) or a number with a unit ({@code 30s}, {@code 5m}, {@code 1h}); at least 1 s. */
+    static final class WindowLength implements ITypeConverter<Duration> {
+        private static final Pattern FORM = Pattern.compile("(\\d{1,9})([smh]?)");
+        private static final String ACCEPTED = "expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s";
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = FORM.matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new TypeConversionException("'" + value + "' is not a window length: " + ACCEPTED);
+            }
+            long n = Long.parseLong(m.group(1));
+            Duration length = switch (m.group(2)) {
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
+            if (length.isZero()) {
+                throw new TypeConversionException("'" + value + "' is too short: " + ACCEPTED);
+            }
+            return length;
+        }
+    }
+
+    /** A TCP port to listen on, 1-65535. */
+    static final class ServerPort implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String v = value.trim();
+            if (v.matches("\\d{1,5}")) {
+                int port = Integer.parseInt(v);
+                if (port >= 1 && port <= 65535) {
+                    return port;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a TCP port: expected a number 1-65535");
+        }
+    }
+
+    /** skb, driver or hw. */
+    static final class Mode implements ITypeConverter<XdpMode> {
+        @Override
+        public XdpMode convert(String value) {
+            try {
+                return XdpMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A positive count of sources, at most {@link #MAX_SOURCES_LIMIT}. */
+    static final class MaxSources implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String v = value.trim().replace("_", "");
+            if (v.matches("\\d{1,9}")) {
+                int n = Integer.parseInt(v);
+                if (n >= 1 && n <= MAX_SOURCES_LIMIT) {
+                    return n;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a source capacity: expected a number 1-"
+                    + MAX_SOURCES_LIMIT);
+        }
+    }
+
+    /** An IP address literal (no name lookup): 127.0.0.1, ::1, 0.0.0.0. */
+    static final class BindAddress implements ITypeConverter<InetAddress> {
+        private static final Pattern LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+        @Override
+        public InetAddress convert(String value) {
+            String v = value.trim();
+            if (v.startsWith("[") && v.endsWith("]")) {
+                v = v.substring(1, v.length() - 1);
+            }
+            if (LITERAL.matcher(v).matches()) {
+                try {
+                    // A literal never causes a lookup; getByName checks its form.
+                    return InetAddress.getByName(v);
+                } catch (UnknownHostException e) {
+                    // answered below
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not an IP address: expected e.g. 127.0.0.1, ::1 or 0.0.0.0");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.github.xdpipcounter.cli;
+
+import io.github.xdpipcounter.core.Version;
+import io.github.xdpipcounter.core.bpf.Libbpf;
+import picocli.CommandLine.IVersionProvider;
+
+/** --version: ours, libbpf's (if it can be loaded) and the JVM's. */
+final class VersionProvider implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+        String libbpf;
+        try {
+            libbpf = "libbpf " + Libbpf.version();
+        } catch (RuntimeException e) {
+            libbpf = "libbpf unavailable (" + e.getMessage() + ")";
+        }
+        return new String[] {Main.NAME + " " + Version.current(), libbpf,
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+    }
+}

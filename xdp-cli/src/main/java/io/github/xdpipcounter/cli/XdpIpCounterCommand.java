@@ -1,0 +1,150 @@
+package io.github.xdpipcounter.cli;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+
+import io.github.xdpipcounter.core.CounterConfig;
+import io.github.xdpipcounter.core.PortSelection;
+import io.github.xdpipcounter.core.bpf.XdpMode;
+import io.github.xdpipcounter.exporter.ExporterConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The flags of xdp-ip-counter, the peer tool's names and defaults, validated into {@link Settings}. */
+@Command(name = Main.NAME,
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        headerHeading = "%n",
+        header = "Counts the unique source addresses per destination port with XDP, and serves them to Prometheus.",
+        synopsisHeading = "%nUsage: ",
+        descriptionHeading = "%n",
+        description = "Attaches an XDP program to the interfaces and counts the distinct sources sending TCP, UDP, "
+                + "UDP-Lite or SCTP to each destination port, over IPv4 and IPv6, one window after another. "
+                + "Serves the last completed window at http://ADDRESS:PORT/metrics (Prometheus) and, with "
+                + "--serve-ip-list, its sources as JSON at /list. Every source counts, private and loopback "
+                + "addresses included. Needs root (or CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON). SIGINT or SIGTERM "
+                + "detaches and exits; if the process is killed, the kernel detaches the program itself.",
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%n",
+        footer = {
+                "Examples:",
+                "  xdp-ip-counter --iface eth0 --ports 22,80,443 --window 5m",
+                "  xdp-ip-counter -i eth0,eth1 -p 8000-8100 -s 9100 --bind 127.0.0.1 \\",
+                "      --serve-ip-list",
+                "  curl -s 'localhost:3031/list?network=IPv6&port=22&limit=10'",
+                "",
+                "Exit status: 0 after SIGINT or SIGTERM; 1 when starting failed (no privileges,",
+                "port in use, libbpf missing); 2 for bad command-line input. Nothing stays",
+                "attached in any case."})
+final class XdpIpCounterCommand implements Callable<Integer> {
+    /** What runs once the flags are valid: the service in production, a recorder in tests. */
+    interface Runner {
+        int run(Settings settings) throws Exception;
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-i", "--iface"}, split = ",", paramLabel = "IFACE",
+            description = "Interfaces to attach to, comma-separated or repeated. Default: the interface of "
+                    + "the default route, else eth0 (here: ${sys:" + DefaultInterface.PROPERTY + "}).")
+    List<String> interfaces = new ArrayList<>(List.of(DefaultInterface.remembered()));
+
+    @Option(names = {"-p", "--ports"}, paramLabel = "PORTS", converter = OptionConverters.Ports.class,
+            description = "Destination ports to count: ports and ranges, e.g. 22,80,8000-8100; "
+                    + "0 counts every port. Default: 0.")
+    PortSelection ports = PortSelection.all();
+
+    @Option(names = {"-w", "--window"}, paramLabel = "LENGTH", converter = OptionConverters.WindowLength.class,
+            description = "Window length: seconds (60) or with a unit (30s, 5m, 1h); at least 1s. "
+                    + "Default: 60.")
+    Duration window = CounterConfig.DEFAULT_WINDOW;
+
+    @Option(names = {"-s", "--server-port"}, paramLabel = "PORT", converter = OptionConverters.ServerPort.class,
+            description = "TCP port serving /metrics and /list. Default: " + ExporterConfig.DEFAULT_PORT + ".")
+    int serverPort = ExporterConfig.DEFAULT_PORT;
+
+    @Option(names = "--serve-ip-list",
+            description = "Also serve /list: every source of the last window as JSON.")
+    boolean serveIpList;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", converter = OptionConverters.BindAddress.class,
+            description = "IP address to listen on, e.g. 127.0.0.1 or ::1. Default: all addresses.")
+    InetAddress bind;
+
+    @Option(names = "--mode", paramLabel = "MODE", converter = OptionConverters.Mode.class,
+            description = "XDP attach mode: skb (generic, works everywhere), driver (native, needs driver "
+                    + "support) or hw (offloaded to the NIC). Default: skb.")
+    XdpMode mode = XdpMode.SKB;
+
+    @Option(names = "--max-sources", paramLabel = "N", converter = OptionConverters.MaxSources.class,
+            description = "Sources per network a window holds before the oldest are evicted "
+                    + "(about 100 bytes of kernel memory each, in four maps). Default: 65536.")
+    int maxSources = CounterConfig.DEFAULT_MAX_SOURCES;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log every window, and stack traces of errors.")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
+    boolean quiet;
+
+    private final Runner runner;
+
+    XdpIpCounterCommand(Runner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return runner.run(settings());
+    }
+
+    /** The flags as settings, after the checks picocli cannot make alone. */
+    Settings settings() {
+        if (verbose && quiet) {
+            throw new ParameterException(spec.commandLine(), "--verbose and --quiet exclude each other: give one");
+        }
+        List<String> names = new ArrayList<>(new LinkedHashSet<>(interfaces));
+        for (String name : names) {
+            checkInterface(name);
+        }
+        InetAddress address = bind != null ? bind : new InetSocketAddress(0).getAddress();
+        Level level = verbose ? Level.FINE : quiet ? Level.WARNING : Level.INFO;
+        CounterConfig counter = CounterConfig.builder().interfaces(names).ports(ports).window(window)
+                .maxSources(maxSources).mode(mode).build();
+        return new Settings(counter, new ExporterConfig(address, serverPort, serveIpList), level);
+    }
+
+    private void checkInterface(String name) {
+        if (name.isBlank()) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--iface': empty interface name: expected names like eth0 or eth0,eth1");
+        }
+        NetworkInterface found;
+        try {
+            found = name.length() < 16 ? NetworkInterface.getByName(name) : null;
+        } catch (SocketException e) {
+            found = null;
+        }
+        if (found == null) {
+            String hint = interfaces.size() == 1 && name.equals(DefaultInterface.FALLBACK)
+                    && spec.commandLine().getParseResult().matchedOption("--iface") == null
+                    ? " (the default, as no default route was found): give --iface" : ": see 'ip link' for the names here";
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--iface': no network interface named '" + name + "'" + hint);
+        }
+    }
+}
