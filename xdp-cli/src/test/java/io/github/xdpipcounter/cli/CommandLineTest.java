@@ -1,0 +1,191 @@
+package io.github.xdpipcounter.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.github.xdpipcounter.core.PortSelection;
+import io.github.xdpipcounter.core.bpf.XdpMode;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every flag, good and bad, in-process: the runner records what would have
+ * started, so a bad flag is shown to stop before anything is loaded or
+ * attached. Only "lo" is named, and nothing is attached to it.
+ */
+class CommandLineTest {
+    private final List<Settings> started = new ArrayList<>();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine(settings -> {
+            started.add(settings);
+            return 0;
+        });
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private Settings only() {
+        assertThat(started).hasSize(1);
+        return started.getFirst();
+    }
+
+    @Test
+    void defaultsAreThePeerToolsPlusOurs() {
+        assertThat(run("-i", "lo")).isZero();
+        Settings s = only();
+        assertThat(s.counter().interfaces()).containsExactly("lo");
+        assertThat(s.counter().ports().isAll()).isTrue();
+        assertThat(s.counter().window()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.counter().mode()).isEqualTo(XdpMode.SKB);
+        assertThat(s.counter().maxSources()).isEqualTo(65_536);
+        assertThat(s.exporter().port()).isEqualTo(3031);
+        assertThat(s.exporter().serveIpList()).isFalse();
+        assertThat(s.exporter().bind().isAnyLocalAddress()).isTrue();
+        assertThat(s.logLevel()).isEqualTo(Level.INFO);
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void everyFlagLongAndShort() throws Exception {
+        assertThat(run("--iface", "lo", "--ports", "22,80,8000-8100", "--window", "5m", "--server-port", "9100",
+                "--serve-ip-list", "--bind", "127.0.0.1", "--mode", "driver", "--max-sources", "1000000", "--verbose")).isZero();
+        Settings s = only();
+        assertThat(s.counter().ports()).isEqualTo(PortSelection.parse("22,80,8000-8100"));
+        assertThat(s.counter().window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.exporter().port()).isEqualTo(9100);
+        assertThat(s.exporter().serveIpList()).isTrue();
+        assertThat(s.exporter().bind()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThat(s.counter().mode()).isEqualTo(XdpMode.DRIVER);
+        assertThat(s.counter().maxSources()).isEqualTo(1_000_000);
+        assertThat(s.logLevel()).isEqualTo(Level.FINE);
+
+        started.clear();
+        assertThat(run("-i", "lo", "-p", "443", "-w", "30s", "-s", "3032", "-q", "--mode", "hw", "--bind", "::1")).isZero();
+        s = only();
+        assertThat(s.counter().ports()).isEqualTo(PortSelection.of(443));
+        assertThat(s.counter().window()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.exporter().port()).isEqualTo(3032);
+        assertThat(s.exporter().bind()).isEqualTo(InetAddress.getByName("::1"));
+        assertThat(s.counter().mode()).isEqualTo(XdpMode.HW);
+        assertThat(s.logLevel()).isEqualTo(Level.WARNING);
+    }
+
+    @ParameterizedTest(name = "--window {0}")
+    @CsvSource({"1, PT1S", "60, PT1M", "90, PT1M30S", "1s, PT1S", "45s, PT45S", "5m, PT5M", "1h, PT1H", "24h, PT24H", "7S, PT7S"})
+    void windowLengths(String value, Duration expected) {
+        assertThat(run("-i", "lo", "-w", value)).isZero();
+        assertThat(only().counter().window()).isEqualTo(expected);
+    }
+
+    @Test
+    void interfacesCommaSeparatedOrRepeatedAndDeduplicated() {
+        assertThat(run("-i", "lo,lo", "--iface", "lo")).isZero();
+        assertThat(only().counter().interfaces()).containsExactly("lo");
+    }
+
+    @Test
+    void portZeroMeansAll() {
+        assertThat(run("-i", "lo", "-p", "0")).isZero();
+        assertThat(only().counter().ports().isAll()).isTrue();
+    }
+
+    @Test
+    void aThousandPortsAreFine() {
+        assertThat(run("-i", "lo", "-p", "1-1000,2000,3000-3100")).isZero();
+        assertThat(only().counter().ports().explicitPorts().count()).isEqualTo(1102);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "-p          | 70000        | invalid value for option '--ports': port 70000 is out of range: ports are 1-65535",
+            "-p          | http         | invalid value for option '--ports': 'http' in port list 'http' is not a port: expected numbers 1-65535 and ranges like 8000-8100",
+            "-p          | 22,,80       | invalid value for option '--ports': empty element in port list '22,,80': expected ports and ranges like 22,80,8000-8100",
+            "-p          | ''           | invalid value for option '--ports': empty port list: expected ports and ranges like 22,80,8000-8100, or 0 for all",
+            "-p          | 100-20       | invalid value for option '--ports': reversed range '100-20': write the lower port first, e.g. 20-100",
+            "-p          | -5           | invalid value for option '--ports': '' in port list '-5' is not a port: expected numbers 1-65535 and ranges like 8000-8100",
+            "-p          | 22,0         | invalid value for option '--ports': port 0 in list '22,0': 0 alone means every port; ports are 1-65535",
+            "--ports     | 1-99999      | invalid value for option '--ports': port 99999 is out of range: ports are 1-65535",
+            "-w          | 0            | invalid value for option '--window': '0' is too short: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
+            "-w          | 0s           | invalid value for option '--window': '0s' is too short: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
+            "-w          | -5           | invalid value for option '--window': '-5' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
+            "-w          | 10x          | invalid value for option '--window': '10x' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
+            "-w          | 1.5m         | invalid value for option '--window': '1.5m' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
+            "--window    | ''           | invalid value for option '--window': '' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
+            "-s          | 0            | invalid value for option '--server-port': '0' is not a TCP port: expected a number 1-65535",
+            "-s          | 65536        | invalid value for option '--server-port': '65536' is not a TCP port: expected a number 1-65535",
+            "--server-port | abc        | invalid value for option '--server-port': 'abc' is not a TCP port: expected a number 1-65535",
+            "--mode      | xdp          | invalid value for option '--mode': unknown XDP mode 'xdp': expected skb, driver or hw",
+            "--bind      | example.com  | invalid value for option '--bind': 'example.com' is not an IP address: expected e.g. 127.0.0.1, ::1 or 0.0.0.0",
+            "--bind      | 300.1.1.1    | invalid value for option '--bind': '300.1.1.1' is not an IP address: expected e.g. 127.0.0.1, ::1 or 0.0.0.0",
+            "--max-sources | 0          | invalid value for option '--max-sources': '0' is not a source capacity: expected a number 1-16777216",
+            "--max-sources | lots       | invalid value for option '--max-sources': 'lots' is not a source capacity: expected a number 1-16777216",
+            "-i          | nosuch0      | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here",
+            "-i          | lo,nosuch0   | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here",
+            "-i          | ''           | invalid value for option '--iface': empty interface name: expected names like eth0 or eth0,eth1",
+            "-i          | averyveryverylongname | invalid value for option '--iface': no network interface named 'averyveryverylongname': see 'ip link' for the names here",
+    })
+    void badInputIsOneLineAndExit2AndNothingStarts(String flag, String value, String message) {
+        assertThat(run("-i", "lo", flag, value)).isEqualTo(2);
+        assertThat(started).as("nothing may start on bad input").isEmpty();
+        assertThat(err.toString()).isEqualTo(Main.NAME + ": " + message + " (see --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void otherMistakesAreOneLineToo() {
+        assertThat(run("--bogus")).isEqualTo(2);
+        assertThat(run("-i", "lo", "stray")).isEqualTo(2);
+        assertThat(run("-i", "lo", "-p")).isEqualTo(2);
+        assertThat(run("-i", "lo", "-v", "-q")).isEqualTo(2);
+        assertThat(started).isEmpty();
+        assertThat(err.toString().lines()).containsExactly(
+                "xdp-ip-counter: unknown option: '--bogus' (see --help)",
+                "xdp-ip-counter: unmatched argument at index 2: 'stray' (see --help)",
+                "xdp-ip-counter: missing required parameter for option '--ports' (PORTS) (see --help)",
+                "xdp-ip-counter: --verbose and --quiet exclude each other: give one (see --help)");
+    }
+
+    @Test
+    void helpExplainsEveryFlagAndExitsZero() {
+        assertThat(run("--help")).isZero();
+        assertThat(started).isEmpty();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("--iface", "--ports", "--window", "--server-port", "--serve-ip-list", "--bind",
+                "--mode", "--max-sources", "--verbose", "--quiet", "--version", "Exit status", "30s, 5m, 1h", "22,80,8000-8100");
+        assertThat(out.toString().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(120));
+    }
+
+    @Test
+    void versionNamesOursLibbpfsAndJavas() {
+        assertThat(run("-V")).isZero();
+        assertThat(out.toString()).startsWith("xdp-ip-counter ").contains("libbpf ").contains("Java 25");
+    }
+
+    @Test
+    void aRunnerFailureIsOneLineAndExit1() {
+        CommandLine cli = Main.commandLine(settings -> {
+            throw new IllegalStateException("something broke\nsecond line");
+        });
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            assertThat(cli.execute("-i", "lo")).isEqualTo(1);
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(captured.toString()).isEqualTo("xdp-ip-counter: error: something broke" + System.lineSeparator());
+    }
+}
