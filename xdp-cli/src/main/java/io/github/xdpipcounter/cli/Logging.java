@@ -33,6 +33,7 @@ final class Logging {
         // Third-party libraries stay at WARNING even with --verbose.
         Logger.getLogger("io.prometheus").setLevel(Level.WARNING);
         Logger.getLogger("com.sun.net.httpserver").setLevel(Level.WARNING);
+        Logger.getLogger("java.lang.Runtime").setLevel(Level.WARNING); // logs every exit, with a trace, at DEBUG
     }
 
     /** "xdp-ip-counter: message", with the level when it is not INFO. */

@@ -34,8 +34,9 @@ final class SignalShutdown {
             try {
                 service.close();
                 Logging.noteDirectly("detached and stopped");
-            } catch (RuntimeException e) {
-                Logging.error(System.err, "while stopping: " + e.getMessage());
+            } catch (Throwable e) {
+                // Whatever it is, the process still ends with the links closed: say what it was.
+                Logging.error(System.err, "while stopping: " + e);
             } finally {
                 watchdog.interrupt();
                 System.err.flush();

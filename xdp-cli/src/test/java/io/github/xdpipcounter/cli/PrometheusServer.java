@@ -1,0 +1,117 @@
+package io.github.xdpipcounter.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.xdpipcounter.core.testing.NetworkNamespace;
+
+/**
+ * A real Prometheus server (Debian's), started inside a test namespace with
+ * a temporary configuration and data directory, scraping one target every
+ * second. Closing stops it.
+ */
+final class PrometheusServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int PORT = 9090;
+
+    private final NetworkNamespace ns;
+    private final Process process;
+    private final Path log;
+
+    private PrometheusServer(NetworkNamespace ns, Process process, Path log) {
+        this.ns = ns;
+        this.process = process;
+        this.log = log;
+    }
+
+    static PrometheusServer start(NetworkNamespace ns, Path dir, String target) throws Exception {
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                  - job_name: xdp-ip-counter
+                    static_configs:
+                      - targets: ['%s']
+                """.formatted(target));
+        Path log = dir.resolve("prometheus.log");
+        Process process = new ProcessBuilder("ip", "netns", "exec", ns.name(), "prometheus",
+                "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + PORT)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PrometheusServer server = new PrometheusServer(ns, process, log);
+        try {
+            server.awaitReady(Duration.ofSeconds(30));
+            return server;
+        } catch (Exception | AssertionError e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void awaitReady(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("prometheus exited " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                if (Http.get(ns, "http://127.0.0.1:" + PORT + "/-/ready").status() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("prometheus not ready within " + limit + ":\n" + Files.readString(log));
+    }
+
+    /** The values of an instant query's vector result (empty when nothing matches). */
+    List<Double> query(String promql) throws Exception {
+        String url = "http://127.0.0.1:" + PORT + "/api/v1/query?query="
+                + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8);
+        Http.Response response = Http.get(ns, url);
+        if (response.status() != 200) {
+            throw new AssertionError("query " + promql + ": HTTP " + response.status() + " " + response.body());
+        }
+        JsonNode result = JSON.readTree(response.body()).path("data").path("result");
+        return java.util.stream.StreamSupport.stream(result.spliterator(), false)
+                .map(r -> Double.parseDouble(r.path("value").get(1).asText())).toList();
+    }
+
+    /** Polls {@code promql} until it gives exactly {@code expected}; returns what it last gave. */
+    List<Double> awaitQuery(String promql, List<Double> expected, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        List<Double> last = List.of();
+        while (System.nanoTime() < deadline) {
+            last = query(promql);
+            if (last.equals(expected)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        return last;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

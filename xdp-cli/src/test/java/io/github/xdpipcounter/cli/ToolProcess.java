@@ -1,0 +1,112 @@
+package io.github.xdpipcounter.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The built xdp-ip-counter.jar running as a child process (in a test
+ * namespace), its output collected line by line. Closing kills it.
+ */
+final class ToolProcess implements AutoCloseable {
+    static final Path JAR = Path.of(System.getProperty("xic.jar", "target/xdp-ip-counter.jar"));
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    private ToolProcess(List<String> command) throws IOException {
+        this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        this.reader = Thread.ofPlatform().daemon().name("tool-output").start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException ended) {
+                // the process is gone
+            }
+        });
+    }
+
+    /** {@code ip netns exec NS [prefix...] java -jar xdp-ip-counter.jar args...}: no native-access flag, the manifest has it. */
+    static ToolProcess start(String namespace, List<String> prefix, String... args) throws IOException {
+        return start(namespace, prefix, JAR, args);
+    }
+
+    static ToolProcess start(String namespace, List<String> prefix, Path jar, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        command.addAll(prefix);
+        command.addAll(List.of(JAVA, "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return new ToolProcess(command);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for an output line that matches; fails with the output so far. */
+    String awaitLine(Predicate<String> matching, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : lines) {
+                if (matching.test(line)) {
+                    return line;
+                }
+            }
+            if (!process.isAlive() && !reader.isAlive()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no matching line within " + limit + "; output:\n" + String.join("\n", lines));
+    }
+
+    /** Waits for the exit; returns the exit code. */
+    int awaitExit(Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + limit + "; output:\n" + String.join("\n", lines));
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    /** SIGTERM, through the handle: Process.destroy() would also close our end of its output. */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** SIGKILL. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    List<String> output() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.github.xdpipcounter.cli;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.xdpipcounter.core.testing.RequiresRoot;
+import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.exporter.Promtool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The built jar, end to end: run as a process in the counter namespace of a
+ * veth pair, real TCP and UDP over IPv4 and IPv6 from the peer namespace,
+ * read back over HTTP and through a real Prometheus server; signals and
+ * start-up failures. Nothing is ever attached outside these namespaces.
+ */
+@RequiresRoot
+class XdpIpCounterIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration START_LIMIT = Duration.ofSeconds(30);
+    private static final int UDP_PORT = 5353;
+    private static final int TCP_PORT = 2222;
+    private static final int IDLE_PORT = 4444;
+    private static final int DATAGRAMS = 7;
+    private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(\\{[^}]*\\})? (\\S+)$");
+
+    private static boolean isStartupLine(String line) {
+        return line.startsWith("xdp-ip-counter: counting sources");
+    }
+
+    @Test
+    void countsRealTrafficServesMetricsAndListAndPrometheusScrapesIt(@TempDir Path dir) throws Exception {
+        try (TwoHosts hosts = TwoHosts.create();
+             PrometheusServer prometheus = PrometheusServer.start(hosts.counter, dir, "127.0.0.1:3031");
+             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "--iface", hosts.counterInterface,
+                     "--ports", UDP_PORT + "," + TCP_PORT + "," + IDLE_PORT, "--window", "3s", "--serve-ip-list")) {
+            String startup = tool.awaitLine(XdpIpCounterIT::isStartupLine, START_LIMIT);
+            assertThat(startup).isEqualTo("xdp-ip-counter: counting sources to ports " + TCP_PORT + "," + IDLE_PORT + ","
+                    + UDP_PORT + " on " + hosts.counterInterface + " (XDP skb mode), windows of 3s; serving "
+                    + "http://0.0.0.0:3031/metrics and http://0.0.0.0:3031/list");
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
+
+            // Send right after a window completes, so that all of it lands in the next one.
+            awaitWindows(hosts, 1);
+            hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
+            Http.Response metricsResponse = awaitWindows(hosts, 2);
+
+            Map<String, Double> metrics = samples(metricsResponse.body());
+            for (String network : List.of("IPv4", "IPv6")) {
+                assertThat(metrics).containsEntry(series("active_users", network, "UDP", UDP_PORT), 3.0)
+                        .containsEntry(series("active_users", network, "TCP", TCP_PORT), 3.0)
+                        .containsEntry(series("active_users", network, "TCP", UDP_PORT), 0.0)
+                        .containsEntry(series("active_users", network, "UDP", TCP_PORT), 0.0)
+                        .containsEntry(series("xdp_ipc_packets_total", network, "UDP", UDP_PORT), 3.0 * DATAGRAMS)
+                        .containsEntry(series("xdp_ipc_packets_total", network, "TCP", TCP_PORT), 3.0);
+                for (String transport : List.of("TCP", "UDP", "UDP-Lite", "SCTP")) {
+                    assertThat(metrics).containsEntry(series("active_users", network, transport, IDLE_PORT), 0.0);
+                }
+            }
+            // 14 Ethernet + 20 IPv4 or 40 IPv6 + 8 UDP + 19 payload bytes per datagram
+            assertThat(metrics).containsEntry(series("xdp_ipc_bytes_total", "IPv4", "UDP", UDP_PORT), 3.0 * DATAGRAMS * 61)
+                    .containsEntry(series("xdp_ipc_bytes_total", "IPv6", "UDP", UDP_PORT), 3.0 * DATAGRAMS * 81)
+                    .containsEntry("xdp_ipc_sources_tracked{network=\"IPv4\"}", 6.0)
+                    .containsEntry("xdp_ipc_sources_tracked{network=\"IPv6\"}", 6.0)
+                    .containsEntry("xdp_ipc_sources_capacity{network=\"IPv4\"}", 65536.0)
+                    .containsEntry("xdp_ipc_capacity_exceeded", 0.0)
+                    .containsEntry("xdp_ipc_window_seconds", 3.0)
+                    .containsEntry("xdp_ipc_windows_total", 2.0)
+                    .containsKey("xdp_ipc_last_window_end_timestamp_seconds")
+                    .containsKey("xdp_ipc_ignored_packets_total{reason=\"not_ip\"}");
+            assertThat(metricsResponse.body()).contains("# TYPE active_users gauge")
+                    .contains("xdp_ipc_info{interface=\"" + hosts.counterInterface + "\",libbpf_version=\"");
+            assertThat(Promtool.checkMetrics(metricsResponse.body())).isEmpty();
+
+            Http.Response list = Http.get(hosts.counter, "http://127.0.0.1:3031/list");
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(list.header("Content-Type")).isEqualTo("application/json");
+            Instant start = Instant.parse(list.header("X-Window-Start"));
+            Instant end = Instant.parse(list.header("X-Window-End"));
+            assertThat(Duration.between(start, end)).isBetween(Duration.ofMillis(2500), Duration.ofMillis(3500));
+            List<String> records = new ArrayList<>();
+            for (JsonNode source : JSON.readTree(list.body())) {
+                records.add(source.get("ip").asText() + " " + source.get("network").asText() + " "
+                        + source.get("transport").asText() + " " + source.get("port").asInt() + " " + source.get("packets").asLong());
+                Instant first = Instant.parse(source.get("first_seen").asText());
+                Instant last = Instant.parse(source.get("last_seen").asText());
+                assertThat(first).isBetween(start, end);
+                assertThat(last).isBetween(first, end);
+                assertThat(source.get("bytes").asLong()).isPositive();
+            }
+            List<String> expected = new ArrayList<>();
+            for (String ip : TwoHosts.PEER_V4) {
+                expected.add(ip + " IPv4 UDP " + UDP_PORT + " " + DATAGRAMS);
+                expected.add(ip + " IPv4 TCP " + TCP_PORT + " 1");
+            }
+            for (String ip : TwoHosts.PEER_V6) {
+                expected.add(ip + " IPv6 UDP " + UDP_PORT + " " + DATAGRAMS);
+                expected.add(ip + " IPv6 TCP " + TCP_PORT + " 1");
+            }
+            assertThat(records).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(JSON.readTree(Http.get(hosts.counter, "http://127.0.0.1:3031/list?network=IPv6&transport=tcp").body()))
+                    .hasSize(3);
+            Http.Response bad = Http.get(hosts.counter, "http://127.0.0.1:3031/list?port=99999");
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.body()).isEqualTo("{\"error\":\"bad port '99999': expected a port, 0-65535\"}");
+
+            // Prometheus itself scraped the exporter and stores what it served.
+            assertThat(prometheus.awaitQuery("up{job=\"xdp-ip-counter\"}", List.of(1.0), Duration.ofSeconds(20)))
+                    .containsExactly(1.0);
+            for (String network : List.of("IPv4", "IPv6")) {
+                String query = "max_over_time(active_users{network=\"%s\",transport=\"UDP\",port=\"%d\"}[5m])"
+                        .formatted(network, UDP_PORT);
+                assertThat(prometheus.awaitQuery(query, List.of(3.0), Duration.ofSeconds(20))).as(query).containsExactly(3.0);
+            }
+            assertThat(prometheus.awaitQuery("max_over_time(active_users{port=\"" + IDLE_PORT + "\"}[5m])",
+                    List.of(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), Duration.ofSeconds(20))).hasSize(8);
+
+            // SIGTERM: detach, stop serving, exit 0, within 2 s.
+            long before = System.nanoTime();
+            tool.terminate();
+            int code = tool.awaitExit(Duration.ofSeconds(10));
+            Duration took = Duration.ofNanos(System.nanoTime() - before);
+            assertThat(code).as("exit code after SIGTERM").isZero();
+            assertThat(took).as("time to exit after SIGTERM").isLessThan(Duration.ofSeconds(2));
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).as("attached after SIGTERM").isFalse();
+            assertThat(tool.output()).as("output %s", tool.output()).last().isEqualTo("xdp-ip-counter: detached and stopped");
+            assertThat(tool.output()).noneMatch(line -> line.contains("WARNING") || line.contains("Exception"));
+        }
+    }
+
+    @Test
+    void sigintDetachesAndExitsZero() throws Exception {
+        try (TwoHosts hosts = TwoHosts.create();
+             // Python resets SIGINT to its default first: a shell may have started us with it ignored.
+             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of("python3", "-c",
+                     "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"),
+                     "-i", hosts.counterInterface, "-q")) {
+            awaitAttached(hosts, tool);
+            long before = System.nanoTime();
+            tool.signal("INT");
+            assertThat(tool.awaitExit(Duration.ofSeconds(10))).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(2));
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
+            assertThat(tool.output()).as("--quiet says nothing").isEmpty();
+        }
+    }
+
+    @Test
+    void sigkillLeavesNothingAttached() throws Exception {
+        try (TwoHosts hosts = TwoHosts.create();
+             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface)) {
+            tool.awaitLine(XdpIpCounterIT::isStartupLine, START_LIMIT);
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
+            tool.kill();
+            assertThat(tool.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (hosts.counter.hasXdp(hosts.counterInterface) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).as("attached after SIGKILL").isFalse();
+        }
+    }
+
+    @Test
+    void aServerPortInUseIsOneLineExit1AndNothingAttached() throws Exception {
+        try (TwoHosts hosts = TwoHosts.create()) {
+            ServerSocket occupant = hosts.counter.inside(() -> new ServerSocket(3031));
+            try (occupant; ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface)) {
+                assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
+                assertThat(tool.output()).containsExactly("xdp-ip-counter: error: cannot listen on 0.0.0.0 port 3031: "
+                        + "the port is already in use (choose another with --server-port)");
+                assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void anUnknownInterfaceIsOneLineExit2() throws Exception {
+        try (TwoHosts hosts = TwoHosts.create();
+             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface + ",nosuch0")) {
+            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(2);
+            assertThat(tool.output()).containsExactly("xdp-ip-counter: invalid value for option '--iface': "
+                    + "no network interface named 'nosuch0': see 'ip link' for the names here (see --help)");
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
+        }
+    }
+
+    @Test
+    void withoutPrivilegesItSaysWhatIsNeeded(@TempDir Path dir) throws Exception {
+        // User nobody must be able to read the jar: copy it out of the build tree.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = Files.copy(ToolProcess.JAR, dir.resolve("xdp-ip-counter.jar"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        try (TwoHosts hosts = TwoHosts.create();
+             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of("setpriv", "--reuid=65534", "--regid=65534",
+                     "--clear-groups", "--inh-caps=-all"), jar, "-i", hosts.counterInterface)) {
+            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
+            assertThat(tool.output()).hasSize(1);
+            assertThat(tool.output().getFirst()).startsWith("xdp-ip-counter: error: ")
+                    .contains("EPERM").contains("needs root, or CAP_BPF + CAP_NET_ADMIN + CAP_PERFMON");
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
+        }
+    }
+
+    private static void awaitAttached(TwoHosts hosts, ToolProcess tool) throws InterruptedException {
+        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        while (!hosts.counter.hasXdp(hosts.counterInterface) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(hosts.counter.hasXdp(hosts.counterInterface)).as("attached; output: " + tool.output()).isTrue();
+        // Attached comes before the signal hook is installed: give start-up a moment to finish.
+        Thread.sleep(500);
+    }
+
+    /** Polls /metrics until {@code windows} windows have completed; returns that scrape. */
+    private static Http.Response awaitWindows(TwoHosts hosts, int windows) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Http.Response response = Http.get(hosts.counter, "http://127.0.0.1:3031/metrics");
+            Double done = samples(response.body()).get("xdp_ipc_windows_total");
+            if (done != null && done >= windows) {
+                assertThat(done).as("windows completed").isEqualTo((double) windows);
+                return response;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("fewer than " + windows + " windows completed within 20 s");
+    }
+
+    private static String series(String name, String network, String transport, int port) {
+        return name + "{network=\"" + network + "\",port=\"" + port + "\",transport=\"" + transport + "\"}";
+    }
+
+    private static Map<String, Double> samples(String exposition) {
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : exposition.lines().toList()) {
+            Matcher m = SAMPLE.matcher(line);
+            if (!line.startsWith("#") && m.matches()) {
+                samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
+            }
+        }
+        return samples;
+    }
+}
