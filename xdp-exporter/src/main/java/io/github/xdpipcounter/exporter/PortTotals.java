@@ -16,11 +16,6 @@ import io.github.xdpipcounter.core.Window;
 final class PortTotals {
     private final Map<PortKey, long[]> totals = new TreeMap<>();
 
-    /** Makes the port appear with zeros even before any traffic. */
-    void declare(PortKey key) {
-        totals.computeIfAbsent(key, k -> new long[2]);
-    }
-
     void add(Window window) {
         for (PortActivity activity : window.portActivity()) {
             long[] total = totals.computeIfAbsent(

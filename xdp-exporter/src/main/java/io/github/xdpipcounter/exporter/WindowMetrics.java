@@ -41,10 +41,9 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
 
     public WindowMetrics(CounterInfo info) {
         this.info = info;
+        // Only active_users shows idle configured ports: zero counters for every
+        // port x network x transport would triple a scrape for no information.
         this.configured = configuredPorts();
-        for (PortKey key : configured) {
-            portTotals.declare(key);
-        }
         this.snapshots = build(null);
     }
 
