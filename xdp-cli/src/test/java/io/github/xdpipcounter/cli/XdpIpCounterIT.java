@@ -219,6 +219,42 @@ class XdpIpCounterIT {
         }
     }
 
+    @Test
+    void aBindAddressNotOfThisHostIsOneLineExit1() throws Exception {
+        try (TwoHosts hosts = TwoHosts.create();
+             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface,
+                     "--bind", "192.0.2.77")) {
+            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
+            assertThat(tool.output()).containsExactly("xdp-ip-counter: error: cannot listen on 192.0.2.77 port 3031: "
+                    + "the address is not one of this host's (check --bind)");
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
+        }
+    }
+
+    @Test
+    void withoutLibbpfItSaysWhatToInstall() throws Exception {
+        // libbpf hidden in a private mount namespace: /dev/null mounted over it, for this process only.
+        Path libbpf = systemLibbpf();
+        try (TwoHosts hosts = TwoHosts.create();
+             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of("unshare", "--mount", "--propagation", "private",
+                     "sh", "-c", "mount --bind /dev/null " + libbpf + " && exec \"$0\" \"$@\""), "-i", hosts.counterInterface)) {
+            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
+            assertThat(tool.output()).containsExactly("xdp-ip-counter: error: libbpf.so.1 was not found: install libbpf 1.0 "
+                    + "or newer (Debian/Ubuntu: apt-get install libbpf1; Fedora/RHEL: dnf install libbpf)");
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
+        }
+    }
+
+    /** Where the dynamic linker finds libbpf.so.1, from its cache. */
+    private static Path systemLibbpf() throws Exception {
+        Process p = new ProcessBuilder("/sbin/ldconfig", "-p").start();
+        String cache = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        return cache.lines().filter(l -> l.trim().startsWith("libbpf.so.1 ")).map(l -> l.substring(l.indexOf("=> ") + 3).trim())
+                .map(Path::of).findFirst().orElseThrow(() -> new AssertionError("libbpf.so.1 is not in ldconfig's cache"))
+                .toRealPath();
+    }
+
     private static void awaitAttached(TwoHosts hosts, ToolProcess tool) throws InterruptedException {
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (!hosts.counter.hasXdp(hosts.counterInterface) && System.nanoTime() < deadline) {

@@ -103,8 +103,7 @@ public final class Exporter implements AutoCloseable {
 
     private URI uri(String path) {
         InetAddress bind = config.bind();
-        String host = bind.isAnyLocalAddress() ? "0.0.0.0"
-                : bind instanceof Inet6Address ? "[" + AddressText.of(bind) + "]" : bind.getHostAddress();
+        String host = bind instanceof Inet6Address ? "[" + AddressText.of(bind) + "]" : bind.getHostAddress();
         return URI.create("http://" + host + ":" + port() + path);
     }
 

@@ -37,6 +37,7 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
     private final long[] ignoredTotals = new long[IgnoreReason.values().length];
     private long evictedTotal;
     private long windows;
+    private java.time.Instant lastEnd;
     private volatile MetricSnapshots snapshots;
 
     public WindowMetrics(CounterInfo info) {
@@ -54,6 +55,10 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
 
     @Override
     public synchronized void windowCompleted(Window window) {
+        if (lastEnd != null && !window.end().isAfter(lastEnd)) {
+            return; // seen already (a window can reach us both as the latest and through the listener)
+        }
+        lastEnd = window.end();
         portTotals.add(window);
         for (IgnoreReason reason : IgnoreReason.values()) {
             ignoredTotals[reason.ordinal()] += window.statistics().ignored(reason);

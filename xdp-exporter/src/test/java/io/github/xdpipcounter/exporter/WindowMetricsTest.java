@@ -102,6 +102,16 @@ class WindowMetricsTest {
     }
 
     @Test
+    void aWindowSeenTwiceCountsOnce() throws Exception {
+        WindowMetrics metrics = new WindowMetrics(INFO);
+        Window window = firstWindow();
+        metrics.windowCompleted(window);
+        metrics.windowCompleted(window);
+        assertThat(text(metrics)).contains("xdp_ipc_windows_total 1.0")
+                .contains("xdp_ipc_packets_total{network=\"IPv4\",port=\"22\",transport=\"TCP\"} 4.0");
+    }
+
+    @Test
     void promtoolFindsNothingToSay() throws Exception {
         WindowMetrics metrics = new WindowMetrics(INFO);
         metrics.windowCompleted(firstWindow());
