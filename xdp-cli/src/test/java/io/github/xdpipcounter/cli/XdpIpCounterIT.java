@@ -151,14 +151,15 @@ class XdpIpCounterIT {
              // Python resets SIGINT to its default first: a shell may have started us with it ignored.
              ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of("python3", "-c",
                      "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"),
-                     "-i", hosts.counterInterface, "-q")) {
-            awaitAttached(hosts, tool);
+                     "-i", hosts.counterInterface)) {
+            tool.awaitLine(XdpIpCounterIT::isStartupLine, START_LIMIT);
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
             long before = System.nanoTime();
             tool.signal("INT");
             assertThat(tool.awaitExit(Duration.ofSeconds(10))).isZero();
             assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(2));
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
-            assertThat(tool.output()).as("--quiet says nothing").isEmpty();
+            assertThat(tool.output()).hasSize(2).last().isEqualTo("xdp-ip-counter: detached and stopped");
         }
     }
 
@@ -170,11 +171,8 @@ class XdpIpCounterIT {
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
             tool.kill();
             assertThat(tool.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (hosts.counter.hasXdp(hosts.counterInterface) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).as("attached after SIGKILL").isFalse();
+            assertThat(hosts.counter.awaitXdp(hosts.counterInterface, false, Duration.ofSeconds(5)))
+                    .as("attached after SIGKILL").isFalse();
         }
     }
 
@@ -253,16 +251,6 @@ class XdpIpCounterIT {
         return cache.lines().filter(l -> l.trim().startsWith("libbpf.so.1 ")).map(l -> l.substring(l.indexOf("=> ") + 3).trim())
                 .map(Path::of).findFirst().orElseThrow(() -> new AssertionError("libbpf.so.1 is not in ldconfig's cache"))
                 .toRealPath();
-    }
-
-    private static void awaitAttached(TwoHosts hosts, ToolProcess tool) throws InterruptedException {
-        long deadline = System.nanoTime() + START_LIMIT.toNanos();
-        while (!hosts.counter.hasXdp(hosts.counterInterface) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(hosts.counter.hasXdp(hosts.counterInterface)).as("attached; output: " + tool.output()).isTrue();
-        // Attached comes before the signal hook is installed: give start-up a moment to finish.
-        Thread.sleep(500);
     }
 
     /** Polls /metrics until {@code windows} windows have completed; returns that scrape. */

@@ -56,11 +56,8 @@ class LifecycleTest {
                 assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
             }
             assertThat(child.exitValue()).isEqualTo(137);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (hosts.counter.hasXdp(hosts.counterInterface) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).as("attached after SIGKILL").isFalse();
+            assertThat(hosts.counter.awaitXdp(hosts.counterInterface, false, Duration.ofSeconds(5)))
+                    .as("attached after SIGKILL").isFalse();
         }
     }
 

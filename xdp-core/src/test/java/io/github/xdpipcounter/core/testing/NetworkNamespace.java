@@ -87,6 +87,19 @@ public final class NetworkNamespace implements AutoCloseable {
         return ip("-d", "link", "show", "dev", interfaceName).contains("xdp");
     }
 
+    /**
+     * Waits up to {@code limit} for the interface to have XDP attached or not
+     * (the kernel detaches a dead process's links shortly after it exits);
+     * returns whether it is attached at the end.
+     */
+    public boolean awaitXdp(String interfaceName, boolean attached, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (hasXdp(interfaceName) != attached && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return hasXdp(interfaceName);
+    }
+
     /** Runs {@code task} on a new thread that has joined this namespace. */
     public <T> T inside(Callable<T> task) throws Exception {
         FutureTask<T> future = new FutureTask<>(() -> {
