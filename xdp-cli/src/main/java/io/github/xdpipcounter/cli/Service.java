@@ -45,13 +45,17 @@ final class Service implements AutoCloseable {
         } catch (IOException e) {
             throw new StartFailure("cannot listen on " + where(settings) + ": " + e.getMessage(), e);
         }
+        IpCounter counter = null;
         try {
-            IpCounter counter = IpCounter.start(settings.counter());
+            counter = IpCounter.start(settings.counter());
             exporter.serve(counter);
             Service service = new Service(exporter, counter);
             counter.addListener(service::logWindow);
             return service;
         } catch (RuntimeException e) {
+            if (counter != null) {
+                counter.close();
+            }
             exporter.close();
             throw new StartFailure(firstLine(e.getMessage()), e);
         }

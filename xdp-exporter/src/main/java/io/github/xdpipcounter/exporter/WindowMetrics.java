@@ -1,5 +1,6 @@
 package io.github.xdpipcounter.exporter;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
     private final long[] ignoredTotals = new long[IgnoreReason.values().length];
     private long evictedTotal;
     private long windows;
-    private java.time.Instant lastEnd;
+    private Instant lastEnd;
     private volatile MetricSnapshots snapshots;
 
     public WindowMetrics(CounterInfo info) {
