@@ -230,6 +230,20 @@ class XdpIpCounterIT {
     }
 
     @Test
+    void aModeTheDriverLacksIsOneLineExit1() throws Exception {
+        // veth has native (driver) XDP but no offload.
+        try (TwoHosts hosts = TwoHosts.create();
+             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface, "--mode", "hw")) {
+            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
+            assertThat(tool.output()).hasSize(1);
+            assertThat(tool.output().getFirst()).startsWith("xdp-ip-counter: error: attach XDP program xdp_ip_counter to "
+                    + hosts.counterInterface + " in hw mode failed: ").endsWith(
+                    "the driver of " + hosts.counterInterface + " may not support hw mode (skb mode works everywhere)");
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
+        }
+    }
+
+    @Test
     void withoutLibbpfItSaysWhatToInstall() throws Exception {
         // libbpf hidden in a private mount namespace: /dev/null mounted over it, for this process only.
         Path libbpf = systemLibbpf();

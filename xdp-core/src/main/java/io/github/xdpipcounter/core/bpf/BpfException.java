@@ -11,7 +11,12 @@ public class BpfException extends RuntimeException {
     private final String libbpfLog;
 
     public BpfException(String operation, int errno, String libbpfLog) {
-        super(message(operation, errno, libbpfLog));
+        this(operation, errno, libbpfLog, Errno.hint(errno));
+    }
+
+    /** With a hint of the caller's, who knows better than the errno what it means here. */
+    BpfException(String operation, int errno, String libbpfLog, String hint) {
+        super(message(operation, errno, libbpfLog, hint));
         this.operation = operation;
         this.errno = errno;
         this.libbpfLog = libbpfLog == null ? "" : libbpfLog;
@@ -46,11 +51,10 @@ public class BpfException extends RuntimeException {
         return errno == Errno.EPERM || errno == Errno.EACCES;
     }
 
-    private static String message(String operation, int errno, String log) {
+    private static String message(String operation, int errno, String log, String hint) {
         StringBuilder sb = new StringBuilder(operation).append(" failed");
         if (errno != 0) {
             sb.append(": ").append(Errno.describe(errno));
-            String hint = Errno.hint(errno);
             if (hint != null) {
                 sb.append(": ").append(hint);
             }

@@ -41,8 +41,14 @@ public final class XdpLink implements AutoCloseable {
             bpf_link_create_opts.flags(opts, mode.flags());
             int ret = LibBpf.bpf_link_create(program.fd(), index, LibBpf.BPF_XDP(), opts);
             if (ret < 0) {
+                int errno = -ret;
+                // A driver without native or offload XDP answers EINVAL as often as EOPNOTSUPP.
+                boolean unsupported = errno == Errno.EINVAL || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP;
+                String hint = mode != XdpMode.SKB && unsupported
+                        ? "the driver of " + interfaceName + " may not support " + mode.label() + " mode (skb mode works everywhere)"
+                        : Errno.hint(errno);
                 throw new BpfException("attach XDP program " + program.name() + " to " + interfaceName
-                        + " in " + mode.label() + " mode", -ret);
+                        + " in " + mode.label() + " mode", errno, null, hint);
             }
             return new XdpLink(interfaceName, index, mode, ret);
         }
