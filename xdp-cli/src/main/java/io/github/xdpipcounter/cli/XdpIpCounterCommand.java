@@ -27,13 +27,12 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "Counts the unique source addresses per destination port with XDP, and serves them to Prometheus.",
         synopsisHeading = "%nUsage: ",
         descriptionHeading = "%n",
         description = "Attaches an XDP program to the interfaces and counts the distinct sources sending TCP, UDP, "
                 + "UDP-Lite or SCTP to each destination port, over IPv4 and IPv6, one window after another. "
-                + "Serves the last completed window at http://ADDRESS:PORT/metrics (Prometheus) and, with "
+                + "Serves the last completed window to Prometheus at /metrics on the server port and, with "
                 + "--serve-ip-list, its sources as JSON at /list. Every source counts, private and loopback "
                 + "addresses included. Needs root (or CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON). SIGINT or SIGTERM "
                 + "detaches and exits; if the process is killed, the kernel detaches the program itself.",
