@@ -169,6 +169,14 @@ class XdpIpCounterIT {
              ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface)) {
             tool.awaitLine(XdpIpCounterIT::isStartupLine, START_LIMIT);
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
+            // A second instance on the same interface says who is in the way, and leaves the first alone.
+            try (ToolProcess second = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface, "-s", "3032")) {
+                assertThat(second.awaitExit(START_LIMIT)).isEqualTo(1);
+                assertThat(second.output()).hasSize(1);
+                assertThat(second.output().getFirst()).endsWith("another XDP program is attached to " + hosts.counterInterface
+                        + " (see: ip -d link show " + hosts.counterInterface + ")");
+            }
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
             tool.kill();
             assertThat(tool.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
             assertThat(hosts.counter.awaitXdp(hosts.counterInterface, false, Duration.ofSeconds(5)))

@@ -41,17 +41,24 @@ public final class XdpLink implements AutoCloseable {
             bpf_link_create_opts.flags(opts, mode.flags());
             int ret = LibBpf.bpf_link_create(program.fd(), index, LibBpf.BPF_XDP(), opts);
             if (ret < 0) {
-                int errno = -ret;
-                // A driver without native or offload XDP answers EINVAL as often as EOPNOTSUPP.
-                boolean unsupported = errno == Errno.EINVAL || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP;
-                String hint = mode != XdpMode.SKB && unsupported
-                        ? "the driver of " + interfaceName + " may not support " + mode.label() + " mode (skb mode works everywhere)"
-                        : Errno.hint(errno);
                 throw new BpfException("attach XDP program " + program.name() + " to " + interfaceName
-                        + " in " + mode.label() + " mode", errno, null, hint);
+                        + " in " + mode.label() + " mode", -ret, null, attachHint(interfaceName, mode, -ret));
             }
             return new XdpLink(interfaceName, index, mode, ret);
         }
+    }
+
+    /** What an attach errno means for an operator, beyond its name. */
+    private static String attachHint(String interfaceName, XdpMode mode, int errno) {
+        if (errno == Errno.EBUSY || errno == Errno.EEXIST) {
+            return "another XDP program is attached to " + interfaceName + " (see: ip -d link show " + interfaceName + ")";
+        }
+        // A driver without native or offload XDP answers EINVAL as often as EOPNOTSUPP.
+        boolean unsupported = errno == Errno.EINVAL || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP;
+        if (mode != XdpMode.SKB && unsupported) {
+            return "the driver of " + interfaceName + " may not support " + mode.label() + " mode (skb mode works everywhere)";
+        }
+        return Errno.hint(errno);
     }
 
     public String interfaceName() {
