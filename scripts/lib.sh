@@ -31,8 +31,20 @@ ensure_packages() {
     return 0
   fi
   echo "installing ${missing[*]}" >&2
+  # We want programs, not services: package prometheus would otherwise start a
+  # server on :9090 where init scripts run. policy-rc.d says "do not start".
+  local policy=/usr/sbin/policy-rc.d added_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && added_policy=1
+  fi
   apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || {
+    [ -n "$added_policy" ] && rm -f "$policy"
+    echo "error: could not install ${missing[*]}" >&2
+    return 1
+  }
+  [ -n "$added_policy" ] && rm -f "$policy"
+  return 0
 }
 
 # What building and testing needs: clang and libbpf headers to build the
