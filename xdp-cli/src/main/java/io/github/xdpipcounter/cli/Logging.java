@@ -1,6 +1,9 @@
 package io.github.xdpipcounter.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -48,7 +51,7 @@ final class Logging {
         public String format(LogRecord record) {
             StringBuilder line = new StringBuilder(Main.NAME).append(": ");
             if (record.getLevel() != Level.INFO) {
-                line.append(record.getLevel() == Level.SEVERE ? "error" : record.getLevel().getName().toLowerCase(java.util.Locale.ROOT))
+                line.append(record.getLevel() == Level.SEVERE ? "error" : record.getLevel().getName().toLowerCase(Locale.ROOT))
                         .append(": ");
             }
             line.append(formatMessage(record));
@@ -56,8 +59,8 @@ final class Logging {
             if (thrown != null) {
                 line.append(": ").append(thrown);
                 if (traces) {
-                    java.io.StringWriter trace = new java.io.StringWriter();
-                    thrown.printStackTrace(new java.io.PrintWriter(trace));
+                    StringWriter trace = new StringWriter();
+                    thrown.printStackTrace(new PrintWriter(trace));
                     line.append(System.lineSeparator()).append(trace);
                 }
             }
