@@ -63,6 +63,8 @@ public final class CounterProgram implements AutoCloseable {
     private int slot;
     /** When the window in progress began, on the program's clock. */
     private long windowStartNanos;
+    /** Windows completed so far: the last one's sequence number. */
+    private long windows;
     private volatile boolean closed;
 
     private CounterProgram(BpfObject object, int maxSources) {
@@ -185,20 +187,21 @@ public final class CounterProgram implements AutoCloseable {
     /**
      * Ends the current window: switches the program to the other generation,
      * waits for packets in flight, then reads and empties the generation that
-     * ended. {@code start} is when that window began; it ends now.
+     * ended. The window began when the previous one ended (or at load) and
+     * ends now, both on the monotonic clock.
      */
-    public Window completeWindow(Instant start) {
-        return completeWindow(start, ReadStrategy.BATCH);
+    public Window completeWindow() {
+        return completeWindow(ReadStrategy.BATCH);
     }
 
-    /** As {@link #completeWindow(Instant)}, reading the maps with the given strategy. */
-    public Window completeWindow(Instant start, ReadStrategy strategy) {
+    /** As {@link #completeWindow()}, reading the maps with the given strategy. */
+    public Window completeWindow(ReadStrategy strategy) {
         synchronized (flipLock) {
-            return flip(start, strategy);
+            return flip(strategy);
         }
     }
 
-    private Window flip(Instant start, ReadStrategy strategy) {
+    private Window flip(ReadStrategy strategy) {
         ensureOpen();
         int ended = slot;
         long startNanos = windowStartNanos;
@@ -218,7 +221,7 @@ public final class CounterProgram implements AutoCloseable {
         SourceTable v4 = drain(generationsV4[ended], Network.IPV4, strategy);
         SourceTable v6 = drain(generationsV6[ended], Network.IPV6, strategy);
         Statistics statistics = drainStatistics(ended);
-        return new Window(start.isAfter(end) ? end : start, end, startNanos, flipNanos, v4, v6, statistics);
+        return new Window(++windows, end, startNanos, flipNanos, v4, v6, statistics);
     }
 
     /**

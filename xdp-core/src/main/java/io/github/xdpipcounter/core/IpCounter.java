@@ -1,10 +1,10 @@
 package io.github.xdpipcounter.core;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +35,8 @@ public final class IpCounter implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicReference<Window> latest = new AtomicReference<>();
     private final List<WindowListener> listeners = new CopyOnWriteArrayList<>();
-    private Instant windowStart;
+    private volatile WindowSchedule schedule;
+    private volatile long startedNanos;
     private boolean closed;
 
     private IpCounter(CounterConfig config, CounterProgram program) {
@@ -69,13 +70,12 @@ public final class IpCounter implements AutoCloseable {
 
     private void schedule() {
         long tickNanos = config.tick().toNanos();
-        long windowNanos = config.window().toNanos();
-        synchronized (this) {
-            program.tick();
-            windowStart = Instant.now();
-        }
-        scheduler.scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
-        scheduler.scheduleAtFixedRate(this::scheduledWindow, windowNanos, windowNanos, TimeUnit.NANOSECONDS);
+        program.tick();
+        startedNanos = System.nanoTime();
+        schedule = new WindowSchedule(startedNanos, config.window().toNanos());
+        // Fixed delay, not rate: after a stall, one tick brings the clock up to date; a burst would not.
+        scheduler.scheduleWithFixedDelay(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        armWindow(schedule.closeOf(System.nanoTime()));
     }
 
     private void tick() {
@@ -86,12 +86,26 @@ public final class IpCounter implements AutoCloseable {
         }
     }
 
-    private void scheduledWindow() {
+    /** Closes the window in progress at {@code closeNanos} on the monotonic clock; each close arms the next. */
+    private void armWindow(long closeNanos) {
         try {
-            completeWindow();
+            scheduler.schedule(this::scheduledWindow, closeNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // close() shut the scheduler down: no more windows.
+        }
+    }
+
+    private void scheduledWindow() {
+        long nextClose;
+        try {
+            nextClose = schedule.closeOf(completeWindow().endMonotonicNanos());
+        } catch (IllegalStateException closed) {
+            return;
         } catch (RuntimeException e) {
             LOGGER.log(System.Logger.Level.ERROR, "could not complete a window", e);
+            nextClose = schedule.closeOf(System.nanoTime());
         }
+        armWindow(nextClose);
     }
 
     /**
@@ -104,8 +118,7 @@ public final class IpCounter implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the counter is closed");
             }
-            window = program.completeWindow(windowStart);
-            windowStart = window.end();
+            window = program.completeWindow();
             latest.set(window);
         }
         for (WindowListener listener : listeners) {
@@ -143,6 +156,31 @@ public final class IpCounter implements AutoCloseable {
     /** Where the program is attached. */
     public List<XdpLink> links() {
         return program.links();
+    }
+
+    /** Every configured interface, in configuration order, and whether the program is attached to it now. */
+    public List<Attachment> attachments() {
+        return program.links().stream()
+                .map(link -> new Attachment(link.interfaceName(), link.isAttached() ? link.interfaceIndex() : 0, link.isAttached()))
+                .toList();
+    }
+
+    /**
+     * True while windows close on schedule: the window in progress began less
+     * than two window lengths (and a second) ago. False when the counter is
+     * closed, or when windows stopped completing (a flip that hangs, a
+     * process stalled for long).
+     */
+    public boolean windowsOnTime() {
+        WindowSchedule current = schedule;
+        Window last = latest.get();
+        long began = last != null ? last.endMonotonicNanos() : startedNanos;
+        synchronized (this) {
+            if (closed || current == null) {
+                return false;
+            }
+        }
+        return System.nanoTime() - began < 2 * config.window().toNanos() + 1_000_000_000L;
     }
 
     /**

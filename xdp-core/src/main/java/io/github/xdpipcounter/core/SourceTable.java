@@ -6,6 +6,10 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
 
 import io.github.xdpipcounter.core.bpf.SharedLayouts;
 
@@ -73,6 +77,24 @@ final class SourceTable {
     /** The source address bytes, network order, into {@code into} (4 or 16 long). */
     void addressBytes(int i, byte[] into) {
         System.arraycopy(keys, Math.toIntExact((long) i * keySize + saddrOffset), into, 0, network.addressLength());
+    }
+
+    /**
+     * The distinct source addresses among the records of {@code transport}
+     * whose destination port {@code ports} accepts.
+     */
+    long distinctAddresses(Transport transport, IntPredicate ports) {
+        Set<Object> seen = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            if (transport(i) == transport && ports.test(port(i))) {
+                long at = (long) i * keySize + saddrOffset;
+                // Two longs hold an IPv6 address, one int an IPv4 one: no copy, no InetAddress.
+                seen.add(network == Network.IPV4
+                        ? (Object) keySegment.get(ValueLayout.JAVA_INT_UNALIGNED, at)
+                        : List.of(keySegment.get(LONG, at), keySegment.get(LONG, at + Long.BYTES)));
+            }
+        }
+        return seen.size();
     }
 
     int port(int i) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * What one completed window saw: every source per (network, transport,
@@ -22,6 +23,7 @@ public final class Window {
     private static final Comparator<PortActivity> PORT_ORDER = Comparator
             .comparing(PortActivity::network).thenComparing(PortActivity::transport).thenComparingInt(PortActivity::port);
 
+    private final long sequence;
     private final Instant start;
     private final Instant end;
     private final long startMonotonicNanos;
@@ -33,12 +35,18 @@ public final class Window {
     private final long countedPackets;
     private final long countedBytes;
 
-    Window(Instant start, Instant end, long startMonotonicNanos, long endMonotonicNanos,
+    /**
+     * @param end the wall clock when the window closed; its start is placed
+     *            its monotonic length before that, so a step of the wall clock
+     *            while it ran shifts its label, never its length
+     */
+    Window(long sequence, Instant end, long startMonotonicNanos, long endMonotonicNanos,
            SourceTable v4, SourceTable v6, Statistics statistics) {
-        if (end.isBefore(start)) {
+        if (endMonotonicNanos < startMonotonicNanos) {
             throw new IllegalArgumentException("window ends before it starts");
         }
-        this.start = start;
+        this.sequence = sequence;
+        this.start = end.minusNanos(endMonotonicNanos - startMonotonicNanos);
         this.end = end;
         this.startMonotonicNanos = startMonotonicNanos;
         this.endMonotonicNanos = endMonotonicNanos;
@@ -68,16 +76,38 @@ public final class Window {
         this.countedBytes = bytes;
     }
 
+    /**
+     * The window's number: 1 for a counter's first window, one more for each
+     * window after it. It orders windows where wall-clock times cannot: after
+     * a step of the wall clock, a later window may carry an earlier end.
+     */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** When the window began, on the wall clock: {@link #end()} minus its length. */
     public Instant start() {
         return start;
     }
 
+    /**
+     * When the window closed, on the wall clock at that moment. Only a label:
+     * windows are timed on the monotonic clock, so a step of the wall clock
+     * loses no window and stretches none, but shifts the labels of the
+     * windows that follow it by the step.
+     */
     public Instant end() {
         return end;
     }
 
+    /** How long the window ran, on the monotonic clock. */
     public Duration duration() {
-        return Duration.between(start, end);
+        return Duration.ofNanos(endMonotonicNanos - startMonotonicNanos);
+    }
+
+    /** When the window closed, on the monotonic clock ({@link System#nanoTime}). */
+    long endMonotonicNanos() {
+        return endMonotonicNanos;
     }
 
     /** Every source of the window, IPv4 first; a read-only view decoded on access. */
@@ -107,6 +137,15 @@ public final class Window {
     /** Per destination port with any traffic: unique sources, packets and bytes, in a stable order. */
     public List<PortActivity> portActivity() {
         return ports;
+    }
+
+    /**
+     * Unique source addresses over several ports of one network and
+     * transport: a source seen on two of them counts once. Exact, from the
+     * window's records; it reads them all, so call it once per window.
+     */
+    public long distinctSources(Network network, Transport transport, IntPredicate ports) {
+        return tables[network.ordinal()].distinctAddresses(transport, ports);
     }
 
     /** Unique sources seen on one port; 0 when none. */
@@ -192,7 +231,7 @@ public final class Window {
 
     @Override
     public String toString() {
-        return "Window[" + start + " .. " + end + ", " + sourceCount() + " sources, " + countedPackets
+        return "Window[#" + sequence + " " + start + " .. " + end + ", " + sourceCount() + " sources, " + countedPackets
                 + " packets counted, " + statistics.ignoredTotal() + " ignored"
                 + (capacityExceeded() ? ", capacity exceeded: " + evictedSources() + " sources evicted" : "") + "]";
     }

@@ -40,7 +40,6 @@ class DifferentialTest {
         Map<IgnoreReason, Integer> seen = new java.util.EnumMap<>(IgnoreReason.class);
         int counted = 0;
         try (CounterProgram program = CounterProgram.load(65_536)) {
-            Instant windowStart = Instant.now();
             Map<String, Long> expected = new HashMap<>();
             ProgramProbe probe = null;
             ReferenceClassifier model = null;
@@ -69,8 +68,7 @@ class DifferentialTest {
                     seen.merge(want.ignored(), 1, Integer::sum);
                 }
                 if ((i + 1) % WINDOW_EVERY == 0) {
-                    Window window = program.completeWindow(windowStart);
-                    windowStart = window.end();
+                    Window window = program.completeWindow();
                     Map<String, Long> actual = new HashMap<>();
                     window.forEachSource(s -> actual.merge(s.network() + " " + HexFormat.of().formatHex(
                             s.address().getAddress()) + " " + s.transport() + " " + s.port(), s.packets(), Long::sum));

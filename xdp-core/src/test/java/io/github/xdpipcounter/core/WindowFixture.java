@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.xdpipcounter.core.bpf.SharedLayouts;
 
@@ -16,7 +17,8 @@ import io.github.xdpipcounter.core.bpf.SharedLayouts;
  * traffic are tested in this module's privileged tests.
  */
 public final class WindowFixture {
-    private final Instant start;
+    /** Fixtures built later carry higher numbers, as a counter's windows do. */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
     private final Instant end;
     private final long startNanos = 1_000_000_000L;
     private final long endNanos;
@@ -24,9 +26,9 @@ public final class WindowFixture {
     private final SourceTable.Builder v6 = new SourceTable.Builder(Network.IPV6);
     private final long[] ignored = new long[IgnoreReason.values().length];
     private long evicted;
+    private long sequence = SEQUENCE.incrementAndGet();
 
     private WindowFixture(Instant start, Duration length) {
-        this.start = start;
         this.end = start.plus(length);
         this.endNanos = startNanos + length.toNanos();
     }
@@ -88,9 +90,15 @@ public final class WindowFixture {
         return this;
     }
 
+    /** Gives the window this sequence number instead of the next one. */
+    public WindowFixture sequence(long number) {
+        sequence = number;
+        return this;
+    }
+
     public Window build() {
         long inserted = v4.count() + v6.count() + evicted;
-        return new Window(start, end, startNanos, endNanos, v4.build(), v6.build(),
+        return new Window(sequence, end, startNanos, endNanos, v4.build(), v6.build(),
                 new Statistics(Arrays.copyOf(ignored, ignored.length), inserted, 0));
     }
 

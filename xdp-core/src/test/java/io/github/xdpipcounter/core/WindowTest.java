@@ -48,16 +48,14 @@ class WindowTest {
                 }
             });
             List<Window> windows = new ArrayList<>();
-            Instant start = Instant.now();
             while (sender.isAlive()) {
                 Thread.sleep(2);
-                Window w = program.completeWindow(start);
-                start = w.end();
+                Window w = program.completeWindow();
                 windows.add(w);
                 flips.incrementAndGet();
             }
             sender.join();
-            windows.add(program.completeWindow(start));
+            windows.add(program.completeWindow());
             int packets = sent.get();
 
             assertThat(flips.get()).as("flips while packets were sent").isGreaterThanOrEqualTo(flipsWanted);
@@ -93,14 +91,13 @@ class WindowTest {
     }
 
     private static Window fillAndComplete(CounterProgram program, ReadStrategy strategy) {
-        Instant start = Instant.now();
         for (int i = 0; i < 10_000; i++) {
             for (int repeat = 0; repeat <= i % 3; repeat++) {
                 program.program().testRun(synFrom(i, 1000 + i % 7));
             }
         }
         program.program().testRun(ethernet(ETH_P_ARP, new byte[28]));
-        return program.completeWindow(start, strategy);
+        return program.completeWindow(strategy);
     }
 
     private static Map<String, String> contents(Window w) {
@@ -113,11 +110,10 @@ class WindowTest {
     @Test
     void aTinyMapReportsCapacityExceeded() {
         try (CounterProgram program = CounterProgram.load(16)) {
-            Instant start = Instant.now();
             for (int i = 0; i < 1000; i++) {
                 program.program().testRun(synFrom(2 * i, 22));
             }
-            Window w = program.completeWindow(start);
+            Window w = program.completeWindow();
             assertThat(w.sourceCount()).isLessThanOrEqualTo(16);
             assertThat(w.statistics().inserted()).isEqualTo(1000);
             assertThat(w.capacityExceeded()).isTrue();
@@ -125,7 +121,7 @@ class WindowTest {
 
             // The next window starts empty and within capacity again.
             program.program().testRun(synFrom(0, 22));
-            Window next = program.completeWindow(w.end());
+            Window next = program.completeWindow();
             assertThat(next.sourceCount()).isEqualTo(1);
             assertThat(next.capacityExceeded()).isFalse();
         }
@@ -134,14 +130,13 @@ class WindowTest {
     @Test
     void portSelectionChangesAtRunTimeWithoutReload() {
         try (CounterProgram program = CounterProgram.load(1024)) {
-            Instant start = Instant.now();
             program.selectPorts(PortSelection.parse("22,8000-8100"));
             for (int port : new int[] {22, 23, 8000, 8100, 8101}) {
                 program.program().testRun(synFrom(0, port));
             }
             program.selectPorts(PortSelection.all());
             program.program().testRun(synFrom(0, 23));
-            Window w = program.completeWindow(start);
+            Window w = program.completeWindow();
             assertThat(w.portActivity()).extracting(PortActivity::port).containsExactly(22, 23, 8000, 8100);
             assertThat(w.statistics().ignored(IgnoreReason.PORT_FILTERED)).isEqualTo(2);
             assertThat(w.activity(Network.IPV4, Transport.TCP, 8101).uniqueSources()).isZero();

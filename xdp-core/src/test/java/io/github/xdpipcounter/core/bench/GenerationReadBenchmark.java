@@ -36,14 +36,13 @@ public final class GenerationReadBenchmark {
             System.out.printf("reading a generation of %,d sources, %d rounds each%n", sources, rounds);
             for (int round = 0; round < rounds; round++) {
                 for (ReadStrategy strategy : ReadStrategy.values()) {
-                    Instant start = Instant.now();
                     program.tick();
                     for (int i = 0; i < sources; i++) {
                         frame.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, saddr, Integer.reverseBytes(0x0a000000 + i));
                         program.program().testRun(frame, 1);
                     }
                     long t0 = System.nanoTime();
-                    Window window = program.completeWindow(start, strategy);
+                    Window window = program.completeWindow(strategy);
                     long elapsed = System.nanoTime() - t0;
                     if (window.sourceCount() != sources || window.capacityExceeded()) {
                         throw new IllegalStateException("expected " + sources + " sources, got " + window);
