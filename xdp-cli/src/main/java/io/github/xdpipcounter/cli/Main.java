@@ -2,6 +2,7 @@ package io.github.xdpipcounter.cli;
 
 import java.io.PrintWriter;
 
+import io.github.xdpipcounter.exporter.JdkHttpServerSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -19,6 +20,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Before any HTTP server class loads: the JDK server reads these once.
+        JdkHttpServerSettings.applyDefaults();
         int code = commandLine(Main::runService).execute(args);
         System.exit(code);
     }
@@ -46,9 +49,14 @@ public final class Main {
         return EXIT_USAGE;
     }
 
-    /** Production runner: start, serve until a signal, detach, exit 0. */
+    /**
+     * Production runner: start, serve until a signal, detach, exit 0. The
+     * signal handling is in place before anything starts, and the start-up
+     * line is out before /metrics answers its first 200.
+     */
     private static int runService(Settings settings) {
         Logging.configure(settings.logLevel());
+        SignalShutdown shutdown = SignalShutdown.install();
         Service service;
         try {
             service = Service.start(settings);
@@ -57,10 +65,12 @@ public final class Main {
             if (settings.logLevel().intValue() <= java.util.logging.Level.FINE.intValue()) {
                 e.getCause().printStackTrace();
             }
+            shutdown.exitStatus(EXIT_FAILURE);
             return EXIT_FAILURE;
         }
-        SignalShutdown.install(service);
+        shutdown.closeOnExit(service);
         System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO, service.startupLine());
+        service.publish();
         SignalShutdown.awaitForever();
         return 0; // not reached: the shutdown hook ends the process
     }

@@ -2,6 +2,8 @@ package io.github.xdpipcounter.cli;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -9,6 +11,8 @@ import java.util.regex.Pattern;
 
 import io.github.xdpipcounter.core.PortSelection;
 import io.github.xdpipcounter.core.bpf.XdpMode;
+import io.github.xdpipcounter.exporter.WebConfigException;
+import io.github.xdpipcounter.exporter.WebSecurity;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -99,6 +103,35 @@ final class OptionConverters {
             }
             throw new TypeConversionException("'" + value + "' is not a source capacity: expected a number 1-"
                     + MAX_SOURCES_LIMIT);
+        }
+    }
+
+    /** The bound on per-port series beyond the configured ports: 1 to 65,536 per network and transport. */
+    static final class MaxPortSeries implements ITypeConverter<Integer> {
+        static final int LIMIT = 65_536 * 8;
+
+        @Override
+        public Integer convert(String value) {
+            String v = value.trim().replace("_", "");
+            if (v.matches("\\d{1,7}")) {
+                int n = Integer.parseInt(v);
+                if (n >= 1 && n <= LIMIT) {
+                    return n;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a series count: expected a number 1-" + LIMIT);
+        }
+    }
+
+    /** A web configuration file, read and checked now: a bad one is bad input, found before anything starts. */
+    static final class WebConfigFile implements ITypeConverter<WebSecurity> {
+        @Override
+        public WebSecurity convert(String value) {
+            try {
+                return WebSecurity.load(Path.of(value));
+            } catch (WebConfigException | InvalidPathException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -14,7 +14,9 @@ import io.github.xdpipcounter.exporter.Exporter;
 /**
  * The running tool: an {@link IpCounter} and the {@link Exporter} serving
  * it. Started in the order that leaves nothing behind on failure: libbpf
- * checked, HTTP port bound, then the program loaded and attached.
+ * checked, HTTP port bound (answering 503 meanwhile), then the program
+ * loaded and attached; only then does {@link #publish} make /metrics
+ * answer for the counter.
  */
 final class Service implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Service.class.getName());
@@ -48,7 +50,6 @@ final class Service implements AutoCloseable {
         IpCounter counter = null;
         try {
             counter = IpCounter.start(settings.counter());
-            exporter.serve(counter);
             Service service = new Service(exporter, counter);
             counter.addListener(service::logWindow);
             return service;
@@ -59,6 +60,11 @@ final class Service implements AutoCloseable {
             exporter.close();
             throw new StartFailure(firstLine(e.getMessage()), e);
         }
+    }
+
+    /** Serves the counter: /metrics, /list and /-/ready answer 200 from now on. */
+    void publish() {
+        exporter.serve(counter);
     }
 
     /** The one line that says what runs where. */

@@ -15,6 +15,8 @@ import io.github.xdpipcounter.core.CounterConfig;
 import io.github.xdpipcounter.core.PortSelection;
 import io.github.xdpipcounter.core.bpf.XdpMode;
 import io.github.xdpipcounter.exporter.ExporterConfig;
+import io.github.xdpipcounter.exporter.SeriesLimits;
+import io.github.xdpipcounter.exporter.WebSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -94,6 +96,20 @@ final class XdpIpCounterCommand implements Callable<Integer> {
                     + "(about 100 bytes of kernel memory each, in four maps). Default: 65536.")
     int maxSources = CounterConfig.DEFAULT_MAX_SOURCES;
 
+    @Option(names = "--max-port-series", paramLabel = "N", converter = OptionConverters.MaxPortSeries.class,
+            description = "Per-port series beyond the ports given with --ports: the busiest ports of a window "
+                    + "get their own active_users series, the rest are folded into port=\"other\" (which counts "
+                    + "their distinct sources); packet and byte counters of ports idle for "
+                    + SeriesLimits.DEFAULT_IDLE_WINDOWS + " windows go. Default: " + SeriesLimits.DEFAULT_MAX_PORT_SERIES + ".")
+    int maxPortSeries = SeriesLimits.DEFAULT.maxPortSeries();
+
+    @Option(names = "--web.config.file", paramLabel = "FILE", converter = OptionConverters.WebConfigFile.class,
+            description = "TLS and basic authentication for /metrics and /list, in the web configuration "
+                    + "format of the Prometheus exporters (node_exporter's --web.config.file): "
+                    + "tls_server_config and basic_auth_users with bcrypt hashes. Changes to the file and "
+                    + "its certificates apply to the next connection, without a restart.")
+    WebSecurity webSecurity = WebSecurity.none();
+
     @Option(names = {"-v", "--verbose"}, description = "Log every window, and stack traces of errors.")
     boolean verbose;
 
@@ -124,7 +140,10 @@ final class XdpIpCounterCommand implements Callable<Integer> {
         Level level = verbose ? Level.FINE : quiet ? Level.WARNING : Level.INFO;
         CounterConfig counter = CounterConfig.builder().interfaces(names).ports(ports).window(window)
                 .maxSources(maxSources).mode(mode).build();
-        return new Settings(counter, new ExporterConfig(address, serverPort, serveIpList), level);
+        ExporterConfig exporter = new ExporterConfig(address, serverPort, serveIpList)
+                .withSecurity(webSecurity)
+                .withSeries(new SeriesLimits(maxPortSeries, SeriesLimits.DEFAULT.idleWindows()));
+        return new Settings(counter, exporter, level);
     }
 
     private void checkInterface(String name) {

@@ -4,22 +4,34 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
+
 import io.github.xdpipcounter.core.AddressText;
+import io.github.xdpipcounter.core.Attachment;
 import io.github.xdpipcounter.core.IpCounter;
 import io.github.xdpipcounter.core.Window;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * The HTTP side of xdp-ip-counter: /metrics (Prometheus text or
- * OpenMetrics, by content negotiation) and, when asked for, /list.
+ * OpenMetrics, by content negotiation), /list when asked for, and the
+ * Prometheus health endpoints /-/healthy and /-/ready.
  *
  * <p>It binds first and is given a counter afterwards, so that a port
- * already in use is found before anything is attached:
+ * already in use is found before anything is attached; until then /metrics,
+ * /list and /-/ready answer 503, never a 200 for a counter that counts
+ * nothing:
  * <pre>{@code
  * try (Exporter exporter = Exporter.bind(new ExporterConfig(address, 3031, true));
  *      IpCounter counter = IpCounter.start(config)) {
@@ -27,37 +39,62 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *     ...
  * }
  * }</pre>
+ *
+ * <h2>Slow and hostile clients</h2>
+ * Each request runs on a virtual thread of its own: the JDK server blocks a
+ * thread per connection while it reads headers and writes the response, so a
+ * fixed pool (the Prometheus client's default is 10 threads) is taken by ten
+ * clients that send half a request. Virtual threads make such a client cost
+ * memory only, and keep a scrape of /metrics apart from slow /list downloads
+ * without a second pool to size. Requests in progress are bounded per client
+ * address and in all ({@link ExporterConfig#inFlight}); beyond that a client
+ * gets 503 at once. The listen backlog is {@value #BACKLOG}. Time limits on
+ * reading a request and writing a response, and the bound on open
+ * connections, are JVM-wide settings of the JDK server: see
+ * {@link JdkHttpServerSettings}.
  */
 public final class Exporter implements AutoCloseable {
-    static {
-        // The JDK server writes a gzipped scrape (Prometheus always asks for gzip) in small
-        // pieces; without TCP_NODELAY, Nagle's algorithm meets the client's delayed ACK and
-        // every such scrape waits ~40 ms. Read once, when the JDK server's config loads;
-        // a value set by the application wins.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    /** Connections the kernel queues before the server accepts them (it caps this at net.core.somaxconn). */
+    static final int BACKLOG = 1024;
 
     private final ExporterConfig config;
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final AtomicReference<Supplier<Optional<Window>>> windows = new AtomicReference<>();
-    private final HTTPServer server;
+    private final AtomicReference<ServedCounter> served = new AtomicReference<>();
+    private final ExecutorService executor;
+    private final HttpServer server;
 
     private Exporter(ExporterConfig config) throws IOException {
         this.config = config;
-        SourceListHandler list = config.serveIpList() ? new SourceListHandler(this::latestWindow) : null;
-        this.server = HTTPServer.builder()
-                .inetAddress(config.bind())
-                .port(config.port())
-                .registry(registry)
-                .defaultHandler(new RootHandler(list))
-                .buildAndStart();
+        this.server = createServer(config);
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("xdp-ip-counter-http-", 0).factory());
+        try {
+            server.setExecutor(executor);
+            Routes routes = new Routes(new MetricsHandler(registry),
+                    config.serveIpList() ? new SourceListHandler(this::latestWindow) : null, served::get);
+            HttpContext context = server.createContext("/", routes);
+            context.getFilters().add(new InFlightLimit(config.inFlight()));
+            config.security().authenticator().ifPresent(context::setAuthenticator);
+            server.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Binds now (a port in use fails here), HTTPS when the web configuration asks for TLS. */
+    private static HttpServer createServer(ExporterConfig config) throws IOException {
+        WebSecurity security = config.security();
+        if (!security.tls()) {
+            return HttpServer.create(config.socketAddress(), BACKLOG);
+        }
+        HttpsServer https = HttpsServer.create(config.socketAddress(), BACKLOG);
+        https.setHttpsConfigurator(security.httpsConfigurator());
+        return https;
     }
 
     /**
-     * Starts serving on the configured address; /metrics is empty until
-     * {@link #serve} is called.
+     * Starts listening on the configured address; /metrics, /list and
+     * /-/ready answer 503 until {@link #serve} is called.
      *
      * @throws java.net.BindException when the port is in use or the address is not local
      */
@@ -67,29 +104,38 @@ public final class Exporter implements AutoCloseable {
 
     /** Publishes this counter's windows from now on. Once only. */
     public void serve(IpCounter ipCounter) {
-        WindowMetrics metrics = publish(CounterInfo.of(ipCounter), ipCounter::latest);
+        WindowMetrics metrics = publish(CounterInfo.of(ipCounter), ipCounter::latest, ipCounter::attachments,
+                ipCounter::windowsOnTime);
         ipCounter.addListener(metrics);
         ipCounter.latest().ifPresent(metrics::windowCompleted);
     }
 
-    /** Serves metrics of {@code info}, and {@code latest} at /list; the caller feeds the metrics windows. */
+    /** Serves metrics of {@code info}, and {@code latest} at /list, attached everywhere; the caller feeds the metrics windows. */
     WindowMetrics publish(CounterInfo info, Supplier<Optional<Window>> latest) {
-        if (!windows.compareAndSet(null, latest)) {
+        return publish(info, latest, () -> info.interfaces().stream().map(name -> new Attachment(name, 0, true)).toList(),
+                () -> true);
+    }
+
+    WindowMetrics publish(CounterInfo info, Supplier<Optional<Window>> latest, Supplier<List<Attachment>> attachments,
+                          BooleanSupplier onTime) {
+        WindowMetrics metrics = new WindowMetrics(info, config.series(), attachments);
+        ServedCounter counter = new ServedCounter(latest,
+                () -> attachments.get().stream().anyMatch(Attachment::attached), onTime);
+        if (!served.compareAndSet(null, counter)) {
             throw new IllegalStateException("already serving a counter");
         }
-        WindowMetrics metrics = new WindowMetrics(info);
         registry.register(metrics);
         return metrics;
     }
 
     private Optional<Window> latestWindow() {
-        Supplier<Optional<Window>> current = windows.get();
-        return current == null ? Optional.empty() : current.get();
+        ServedCounter current = served.get();
+        return current == null ? Optional.empty() : current.latest().get();
     }
 
     /** The port listened on (the chosen one when configured as 0). */
     public int port() {
-        return server.getPort();
+        return server.getAddress().getPort();
     }
 
     public URI metricsUri() {
@@ -104,7 +150,7 @@ public final class Exporter implements AutoCloseable {
     private URI uri(String path) {
         InetAddress bind = config.bind();
         String host = bind instanceof Inet6Address ? "[" + AddressText.of(bind) + "]" : bind.getHostAddress();
-        return URI.create("http://" + host + ":" + port() + path);
+        return URI.create((config.security().tls() ? "https" : "http") + "://" + host + ":" + port() + path);
     }
 
     public ExporterConfig config() {
@@ -114,6 +160,16 @@ public final class Exporter implements AutoCloseable {
     /** Stops serving at once; requests in flight are cut. Idempotent. */
     @Override
     public void close() {
-        server.close();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /**
+     * What the routes need of the counter being served.
+     *
+     * @param ready   whether it counts now (attached to an interface)
+     * @param onTime  whether its windows still complete on schedule
+     */
+    record ServedCounter(Supplier<Optional<Window>> latest, BooleanSupplier ready, BooleanSupplier onTime) {
     }
 }

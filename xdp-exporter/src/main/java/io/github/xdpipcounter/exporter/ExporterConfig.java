@@ -10,15 +10,39 @@ import java.util.Objects;
  * @param bind         the address to listen on; the wildcard address means every address
  * @param port         the TCP port (0 picks a free one)
  * @param serveIpList  whether /list is served (it names every source: off unless asked for)
+ * @param security     TLS and basic authentication, from a web configuration file, or none
+ * @param series       the bound on per-port series
+ * @param inFlight     the bound on requests in progress
  */
-public record ExporterConfig(InetAddress bind, int port, boolean serveIpList) {
+public record ExporterConfig(InetAddress bind, int port, boolean serveIpList, WebSecurity security,
+                             SeriesLimits series, RequestLimits inFlight) {
     public static final int DEFAULT_PORT = 3031;
 
     public ExporterConfig {
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(series, "series");
+        Objects.requireNonNull(inFlight, "inFlight");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("server port must be 0-65535, not " + port);
         }
+    }
+
+    /** Plain HTTP, no authentication, default limits. */
+    public ExporterConfig(InetAddress bind, int port, boolean serveIpList) {
+        this(bind, port, serveIpList, WebSecurity.none(), SeriesLimits.DEFAULT, RequestLimits.DEFAULT);
+    }
+
+    public ExporterConfig withSecurity(WebSecurity value) {
+        return new ExporterConfig(bind, port, serveIpList, value, series, inFlight);
+    }
+
+    public ExporterConfig withSeries(SeriesLimits value) {
+        return new ExporterConfig(bind, port, serveIpList, security, value, inFlight);
+    }
+
+    public ExporterConfig withInFlight(RequestLimits value) {
+        return new ExporterConfig(bind, port, serveIpList, security, series, value);
     }
 
     public InetSocketAddress socketAddress() {

@@ -84,14 +84,22 @@ record ListQuery(Network network, Transport transport, int port, long limit) {
         }
     }
 
+    /**
+     * ASCII digits only: Long.parseLong also takes a sign and any Unicode
+     * digit (port=+22, port=٣٠٣١), which a proxy or log reader would not
+     * read as the same number.
+     */
     private static long number(String name, String value, long max, String expected) throws BadQueryException {
-        try {
+        boolean digits = !value.isEmpty() && value.length() <= 19;
+        for (int i = 0; digits && i < value.length(); i++) {
+            char c = value.charAt(i);
+            digits = c >= '0' && c <= '9';
+        }
+        if (digits) {
             long n = Long.parseLong(value);
-            if (n >= 0 && n <= max) {
+            if (n <= max) {
                 return n;
             }
-        } catch (NumberFormatException e) {
-            // answered below
         }
         throw new BadQueryException("bad " + name + " '" + value + "': expected " + expected);
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +34,11 @@ class ExporterHttpTest {
     private final AtomicReference<Window> latest = new AtomicReference<>();
     private Exporter exporter;
     private WindowMetrics metrics;
+
+    @BeforeAll
+    static void serverSettingsAsTheToolSetsThem() {
+        JdkHttpServerSettings.applyDefaults();
+    }
 
     @BeforeEach
     void serve() throws IOException {
