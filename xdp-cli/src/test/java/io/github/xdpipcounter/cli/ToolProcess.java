@@ -50,6 +50,11 @@ final class ToolProcess implements AutoCloseable {
         return new ToolProcess(command);
     }
 
+    /** Any command, its output collected the same way: for the tests of the test helpers. */
+    static ToolProcess startCommand(List<String> command) throws IOException {
+        return new ToolProcess(List.copyOf(command));
+    }
+
     long pid() {
         return process.pid();
     }
