@@ -3,6 +3,7 @@ package io.github.xdpipcounter.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -71,7 +72,9 @@ public final class Window {
         }
         list.sort(PORT_ORDER);
         this.ports = List.copyOf(list);
-        this.portIndex = Map.copyOf(index);
+        // Not Map.copyOf: its linear probing degrades to quadratic time on these packed keys, whose
+        // hash codes cluster (a scan of every port made a window take 25 s to build).
+        this.portIndex = Collections.unmodifiableMap(index);
         this.countedPackets = packets;
         this.countedBytes = bytes;
     }
