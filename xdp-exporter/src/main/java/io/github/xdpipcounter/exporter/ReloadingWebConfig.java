@@ -99,6 +99,10 @@ final class ReloadingWebConfig {
             LOG.log(System.Logger.Level.INFO, () -> "web config " + file + ": reloaded; " + describe(next));
         } catch (WebConfigException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage() + " (still serving the last good config)");
+        } catch (RuntimeException e) {
+            // A defect here must not fail the connection or request that happened to look.
+            LOG.log(System.Logger.Level.WARNING, "web config " + file + ": cannot be read: " + e + " (still serving the last good config)");
+            LOG.log(System.Logger.Level.DEBUG, "web config " + file + ": reading failed", e);
         } finally {
             seen = Map.copyOf(stamps);
         }
