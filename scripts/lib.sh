@@ -50,5 +50,6 @@ ensure_packages() {
 # What building and testing needs: clang and libbpf headers to build the
 # BPF object, libbpf1 to run it, iproute2 for the namespace tests, Maven.
 BUILD_PACKAGES=(clang llvm libbpf-dev libbpf1 iproute2 maven python3)
-# What the tests add: promtool and a Prometheus server (package prometheus), setpriv (util-linux).
-TEST_PACKAGES=(prometheus util-linux)
+# What the tests add: promtool and a Prometheus server (package prometheus), setpriv (util-linux),
+# and the real clients and tools of the web security tests: curl, openssl, htpasswd (apache2-utils).
+TEST_PACKAGES=(prometheus util-linux curl openssl apache2-utils)

@@ -1,0 +1,41 @@
+package io.github.xdpipcounter.exporter;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** curl as the client: one GET, with whatever TLS and credential options a test gives. */
+final class Curl {
+    private Curl() {
+    }
+
+    /**
+     * @param exit   curl's exit code (0: a response came, whatever its status)
+     * @param status the HTTP status, 0 when no response came (e.g. the handshake was refused)
+     */
+    record Response(int exit, int status, String headersAndBody, String error) {
+        Optional<String> header(String name) {
+            return headersAndBody.lines().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                    .map(l -> l.substring(name.length() + 1).strip()).findFirst();
+        }
+
+        String body() {
+            int end = headersAndBody.indexOf("\r\n\r\n");
+            return end < 0 ? "" : headersAndBody.substring(end + 4);
+        }
+    }
+
+    static Response get(URI uri, String... options) {
+        List<String> command = new ArrayList<>(List.of(TestTools.require("curl", "curl"),
+                "--silent", "--show-error", "--max-time", "10", "--include", "--write-out", "\n%{http_code}"));
+        command.addAll(List.of(options));
+        command.add(uri.toString());
+        ChildProcess.Outcome outcome = ChildProcess.run(Duration.ofSeconds(20), command);
+        String out = outcome.stdout();
+        int lastLine = out.lastIndexOf('\n');
+        int status = Integer.parseInt(out.substring(lastLine + 1).strip());
+        return new Response(outcome.exit(), status, out.substring(0, lastLine), outcome.stderr().strip());
+    }
+}
