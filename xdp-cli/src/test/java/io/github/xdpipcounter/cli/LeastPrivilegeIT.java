@@ -1,0 +1,139 @@
+package io.github.xdpipcounter.cli;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.xdpipcounter.core.testing.Commands;
+import io.github.xdpipcounter.core.testing.RequiresRoot;
+import io.github.xdpipcounter.core.testing.TwoHosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The jar started the way scripts/xdp-ip-counter starts it as root: as user
+ * nobody, with only {@link Privileges#NEEDED}. The setpriv arguments come
+ * from the launcher itself (its dry run), so the two cannot drift apart.
+ * Every thread of the JVM is checked, since capabilities are per thread.
+ */
+@RequiresRoot
+class LeastPrivilegeIT {
+    static final Path LAUNCHER = Path.of(System.getProperty("xic.launcher", "../scripts/xdp-ip-counter"));
+    private static final Duration START_LIMIT = Duration.ofSeconds(30);
+    private static final int NOBODY = 65534;
+    private static final int UDP_PORT = 5353;
+    private static final int TCP_PORT = 2222;
+    private static final int DATAGRAMS = 5;
+
+    @Test
+    void everyThreadHoldsOnlyTheNeededCapabilitiesAndCountingStillWorks(@TempDir Path dir) throws Exception {
+        Path jar = jarNobodyCanRead(dir);
+        try (TwoHosts hosts = TwoHosts.create();
+             ToolProcess tool = startLaunched(hosts, jar, "--iface", hosts.counterInterface,
+                     "--ports", UDP_PORT + "," + TCP_PORT, "--window", "2s")) {
+            tool.awaitLine(line -> line.startsWith("xdp-ip-counter: counting sources"), START_LIMIT);
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
+            // ip netns exec and setpriv exec: the child's pid is the JVM's, not a wrapper's.
+            assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(tool.pid()), "exe")))
+                    .isEqualTo(Path.of(ToolProcess.JAVA).toRealPath());
+            assertEveryThreadHoldsOnlyTheNeeded(tool.pid());
+
+            // Flips, batch reads and deletes, all without a capability beyond the needed ones.
+            Scrapes.awaitWindows(hosts.counter, 1);
+            hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
+            Map<String, Double> counted = Scrapes.samples(Scrapes.awaitWindows(hosts.counter, 2).body());
+            Map<String, Double> idle = Scrapes.samples(Scrapes.awaitWindows(hosts.counter, 3).body());
+            for (String network : List.of("IPv4", "IPv6")) {
+                assertThat(counted).containsEntry(Scrapes.series("active_users", network, "UDP", UDP_PORT), 3.0)
+                        .containsEntry(Scrapes.series("active_users", network, "TCP", TCP_PORT), 3.0)
+                        .containsEntry(Scrapes.series("xdp_ipc_packets_total", network, "UDP", UDP_PORT), 3.0 * DATAGRAMS);
+                // The generation read in window 2 was emptied: window 3 starts from nothing.
+                assertThat(idle).containsEntry(Scrapes.series("active_users", network, "UDP", UDP_PORT), 0.0)
+                        .containsEntry(Scrapes.series("active_users", network, "TCP", TCP_PORT), 0.0);
+            }
+            // Threads started since (HTTP server, window timer) got no more either.
+            assertEveryThreadHoldsOnlyTheNeeded(tool.pid());
+
+            tool.terminate();
+            assertThat(tool.awaitExit(Duration.ofSeconds(10))).isZero();
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
+            assertThat(tool.output()).noneMatch(line -> line.contains("WARNING") || line.contains("Exception"));
+        }
+    }
+
+    @Test
+    void theLauncherRefusesAJarItsUserCannotRead(@TempDir Path dir) throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path jar = Files.copy(ToolProcess.JAR, dir.resolve("xdp-ip-counter.jar"));
+        Process launcher = new ProcessBuilder("env", "XIC_JAR=" + jar, "XIC_USER=nobody", "XIC_DRY_RUN=1",
+                LAUNCHER.toString()).redirectErrorStream(true).start();
+        launcher.getOutputStream().close();
+        String output = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(launcher.waitFor()).isEqualTo(1);
+        assertThat(output).isEqualTo("xdp-ip-counter: error: user nobody cannot read " + jar + ": copy it where nobody can"
+                + " (e.g. /opt/xdp-ip-counter/), set XIC_USER, or XIC_KEEP_ROOT=1\n");
+    }
+
+    /**
+     * The jar in {@code hosts.counter}, run as user nobody by the setpriv command
+     * that scripts/xdp-ip-counter prints in its dry run.
+     */
+    static ToolProcess startLaunched(TwoHosts hosts, Path jar, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("env", "XIC_JAR=" + jar, "XIC_USER=nobody", "XIC_DRY_RUN=1",
+                LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        List<String> lines = Commands.run(Duration.ofSeconds(30), command).lines().toList();
+        int end = lines.indexOf("--");
+        assertThat(end).as("launcher command %s", lines).isPositive();
+        assertThat(lines.getFirst()).isEqualTo("setpriv");
+        assertThat(String.join(" ", lines.subList(end + 1, lines.size()))).as("the launcher runs this jar with these flags")
+                .endsWith(" -jar " + jar + " " + String.join(" ", args));
+        return ToolProcess.start(hosts.counter.name(), lines.subList(0, end + 1), jar, args);
+    }
+
+    /** Uid nobody, and the needed set exactly in every set but the bounding one, which holds at most that. */
+    static void assertEveryThreadHoldsOnlyTheNeeded(long pid) throws IOException {
+        List<String> seen = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String text;
+                try {
+                    text = Files.readString(task.resolve("status"));
+                } catch (NoSuchFileException ended) {
+                    continue; // a thread that ended meanwhile
+                }
+                String thread = task.getFileName() + " " + text.lines().findFirst().orElse("");
+                Privileges.Status status = Privileges.Status.parse(text);
+                assertThat(status.uid()).as("uid of thread %s", thread).isEqualTo(NOBODY);
+                List<String> needed = Privileges.names(Privileges.NEEDED);
+                assertThat(Privileges.names(status.effective())).as("CapEff of thread %s", thread).isEqualTo(needed);
+                assertThat(Privileges.names(status.permitted())).as("CapPrm of thread %s", thread).isEqualTo(needed);
+                assertThat(Privileges.names(status.inheritable())).as("CapInh of thread %s", thread).isEqualTo(needed);
+                assertThat(Privileges.names(status.ambient())).as("CapAmb of thread %s", thread).isEqualTo(needed);
+                assertThat(Privileges.names(status.bounding() & ~Privileges.NEEDED)).as("CapBnd beyond the needed, thread %s",
+                        thread).isEmpty();
+                seen.add(thread);
+            }
+        }
+        // The JVM's own threads (GC, compiler, ...) are there: this is not a one-thread look.
+        assertThat(seen).as("threads").hasSizeGreaterThan(10);
+    }
+
+    /** User nobody must be able to read the jar: copy it out of the build tree. */
+    private static Path jarNobodyCanRead(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = Files.copy(ToolProcess.JAR, dir.resolve("xdp-ip-counter.jar"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        return jar;
+    }
+}
