@@ -1,0 +1,206 @@
+package io.github.xdpipcounter.core.netlink;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.github.xdpipcounter.core.netlink.LinkMessages.IFINFOMSG;
+import static io.github.xdpipcounter.core.netlink.LinkMessages.NLMSGHDR;
+import static io.github.xdpipcounter.core.netlink.LinkMessages.RTATTR;
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Datagrams laid out as the kernel lays them out, read back into events. */
+class LinkMessagesTest {
+    private static final int AF_BRIDGE = 7;
+    private static final int IFLA_MTU = 4;
+
+    private final Arena arena = Arena.ofConfined();
+
+    @AfterEach
+    void closeArena() {
+        arena.close();
+    }
+
+    @Test
+    void readsEveryMessageOfADatagramInOrder() {
+        MemorySegment datagram = datagram(
+                link(LinkMessages.RTM_NEWLINK, 0, 7, "dummy0"),
+                link(LinkMessages.RTM_NEWLINK, 0, 8, "veth1"),
+                link(LinkMessages.RTM_DELLINK, 0, 7, "dummy0"));
+
+        LinkMessages.Parsed parsed = LinkMessages.parse(datagram);
+
+        assertThat(parsed.events()).containsExactly(
+                new LinkEvent(LinkEvent.Kind.PRESENT, 7, "dummy0"),
+                new LinkEvent(LinkEvent.Kind.PRESENT, 8, "veth1"),
+                new LinkEvent(LinkEvent.Kind.REMOVED, 7, "dummy0"));
+        assertThat(parsed.complete()).isTrue();
+        assertThat(parsed.problems()).isEmpty();
+    }
+
+    @Test
+    void findsTheNameAmongOtherAttributesOfOddLengths() {
+        byte[] name = "a-fifteen-chars".getBytes(StandardCharsets.US_ASCII); // 15 + NUL: no padding
+        MemorySegment datagram = datagram(message(LinkMessages.RTM_NEWLINK, ifinfomsg(0, 12),
+                attribute(IFLA_MTU, new byte[] {(byte) 0xdc, 5, 0, 0}),
+                attribute(99, new byte[] {1, 2, 3}), // 7 bytes: padded to 8
+                attribute(LinkMessages.IFLA_IFNAME, nulTerminated(name))));
+
+        assertThat(LinkMessages.parse(datagram).events())
+                .containsExactly(new LinkEvent(LinkEvent.Kind.PRESENT, 12, "a-fifteen-chars"));
+    }
+
+    @Test
+    void bridgePortNotificationsAreNotLinkEvents() {
+        // Removing a port from a bridge sends RTM_DELLINK of family AF_BRIDGE: the link itself stays.
+        MemorySegment datagram = datagram(link(LinkMessages.RTM_DELLINK, AF_BRIDGE, 7, "veth1"));
+
+        LinkMessages.Parsed parsed = LinkMessages.parse(datagram);
+
+        assertThat(parsed.events()).isEmpty();
+        assertThat(parsed.complete()).isTrue();
+    }
+
+    @Test
+    void doneEndsTheDatagramAndNoopAndOtherTypesAreSkipped() {
+        MemorySegment datagram = datagram(
+                message(LinkMessages.NLMSG_NOOP),
+                message(20 /* RTM_NEWADDR */, new byte[16]),
+                link(LinkMessages.RTM_NEWLINK, 0, 3, "eth0"),
+                message(LinkMessages.NLMSG_DONE, new byte[4]),
+                link(LinkMessages.RTM_NEWLINK, 0, 4, "eth1"));
+
+        LinkMessages.Parsed parsed = LinkMessages.parse(datagram);
+
+        assertThat(parsed.events()).containsExactly(new LinkEvent(LinkEvent.Kind.PRESENT, 3, "eth0"));
+        assertThat(parsed.complete()).isTrue();
+    }
+
+    @Test
+    void anErrorMessageIsReportedAndAnAcknowledgementIsNot() {
+        MemorySegment datagram = datagram(
+                message(LinkMessages.NLMSG_ERROR, hostInt(0), new byte[16]),
+                message(LinkMessages.NLMSG_ERROR, hostInt(-LinuxErrno.ENOBUFS), new byte[16]),
+                link(LinkMessages.RTM_NEWLINK, 0, 3, "eth0"));
+
+        LinkMessages.Parsed parsed = LinkMessages.parse(datagram);
+
+        assertThat(parsed.events()).containsExactly(new LinkEvent(LinkEvent.Kind.PRESENT, 3, "eth0"));
+        assertThat(parsed.problems()).containsExactly("the kernel reported ENOBUFS (no buffer space available)");
+    }
+
+    @Test
+    void aTruncatedDatagramGivesItsWholeMessagesAndSaysItIsIncomplete() {
+        MemorySegment whole = datagram(
+                link(LinkMessages.RTM_NEWLINK, 0, 3, "eth0"),
+                link(LinkMessages.RTM_DELLINK, 0, 4, "eth1"));
+        long firstLength = Integer.toUnsignedLong(whole.get(JAVA_INT, 0));
+
+        for (long cut : new long[] {firstLength + 2, firstLength + NLMSGHDR.byteSize() + 3, whole.byteSize() - 1}) {
+            LinkMessages.Parsed parsed = LinkMessages.parse(whole.asSlice(0, cut));
+            assertThat(parsed.events()).as("cut at %d", cut).containsExactly(new LinkEvent(LinkEvent.Kind.PRESENT, 3, "eth0"));
+            assertThat(parsed.complete()).as("cut at %d", cut).isFalse();
+        }
+    }
+
+    @Test
+    void malformedLengthsStopTheDatagramWithoutReadingPastIt() {
+        MemorySegment tooShort = datagram(link(LinkMessages.RTM_NEWLINK, 0, 3, "eth0"));
+        tooShort.set(JAVA_INT, 0, 8); // nlmsg_len smaller than the header
+        MemorySegment tooLong = datagram(link(LinkMessages.RTM_NEWLINK, 0, 3, "eth0"));
+        tooLong.set(JAVA_INT, 0, Integer.MAX_VALUE);
+        MemorySegment badAttribute = datagram(message(LinkMessages.RTM_NEWLINK, ifinfomsg(0, 3),
+                attribute(LinkMessages.IFLA_IFNAME, nulTerminated("eth0".getBytes(StandardCharsets.US_ASCII)))));
+        badAttribute.set(JAVA_SHORT, NLMSGHDR.byteSize() + IFINFOMSG.byteSize(), (short) 200); // rta_len past the end
+        MemorySegment noIfinfomsg = datagram(message(LinkMessages.RTM_DELLINK, new byte[8]));
+        MemorySegment noName = datagram(message(LinkMessages.RTM_DELLINK, ifinfomsg(0, 3)));
+
+        for (MemorySegment datagram : List.of(tooShort, tooLong, badAttribute, noIfinfomsg, noName)) {
+            LinkMessages.Parsed parsed = LinkMessages.parse(datagram);
+            assertThat(parsed.events()).isEmpty();
+            assertThat(parsed.complete()).isFalse();
+            assertThat(parsed.problems()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aNameWithoutItsNulIsReadToTheEndOfTheAttribute() {
+        MemorySegment datagram = datagram(message(LinkMessages.RTM_NEWLINK, ifinfomsg(0, 5),
+                attribute(LinkMessages.IFLA_IFNAME, "abcd".getBytes(StandardCharsets.US_ASCII))));
+
+        assertThat(LinkMessages.parse(datagram).events()).containsExactly(new LinkEvent(LinkEvent.Kind.PRESENT, 5, "abcd"));
+    }
+
+    // --- datagrams, in host byte order, aligned to 4 bytes as the kernel aligns them
+
+    private byte[] link(int type, int family, int index, String name) {
+        return message(type, ifinfomsg(family, index),
+                attribute(LinkMessages.IFLA_IFNAME, nulTerminated(name.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private byte[] ifinfomsg(int family, int index) {
+        MemorySegment s = arena.allocate(IFINFOMSG);
+        s.set(JAVA_BYTE, 0, (byte) family);
+        s.set(JAVA_INT, IFINFOMSG.byteOffset(groupElement("ifi_index")), index);
+        return s.toArray(JAVA_BYTE);
+    }
+
+    private byte[] attribute(int type, byte[] payload) {
+        int length = (int) RTATTR.byteSize() + payload.length;
+        MemorySegment s = arena.allocate(LinkMessages.align(length), 4);
+        s.set(JAVA_SHORT, 0, (short) length);
+        s.set(JAVA_SHORT, 2, (short) type);
+        MemorySegment.copy(MemorySegment.ofArray(payload), 0, s, RTATTR.byteSize(), payload.length);
+        return s.toArray(JAVA_BYTE);
+    }
+
+    private byte[] message(int type, byte[]... parts) {
+        int payload = 0;
+        for (byte[] part : parts) {
+            payload += part.length;
+        }
+        int length = (int) NLMSGHDR.byteSize() + payload;
+        MemorySegment s = arena.allocate(LinkMessages.align(length), 4);
+        s.set(JAVA_INT, 0, length);
+        s.set(JAVA_SHORT, 4, (short) type);
+        long at = NLMSGHDR.byteSize();
+        for (byte[] part : parts) {
+            MemorySegment.copy(MemorySegment.ofArray(part), 0, s, at, part.length);
+            at += part.length;
+        }
+        return s.toArray(JAVA_BYTE);
+    }
+
+    private MemorySegment datagram(byte[]... messages) {
+        List<byte[]> all = new ArrayList<>(List.of(messages));
+        long size = all.stream().mapToLong(m -> m.length).sum();
+        MemorySegment s = arena.allocate(size, 8);
+        long at = 0;
+        for (byte[] m : all) {
+            MemorySegment.copy(MemorySegment.ofArray(m), 0, s, at, m.length);
+            at += m.length;
+        }
+        return s;
+    }
+
+    private byte[] hostInt(int value) {
+        MemorySegment s = arena.allocate(JAVA_INT);
+        s.set(JAVA_INT, 0, value);
+        return s.toArray(JAVA_BYTE);
+    }
+
+    private static byte[] nulTerminated(byte[] bytes) {
+        byte[] out = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, out, 0, bytes.length);
+        return out;
+    }
+}
