@@ -57,6 +57,8 @@ public final class Main {
     private static int runService(Settings settings) {
         Logging.configure(settings.logLevel());
         SignalShutdown shutdown = SignalShutdown.install();
+        Privileges.excessWarning().ifPresent(warning ->
+                System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING, warning));
         Service service;
         try {
             service = Service.start(settings);

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.net.BindException;
 import java.util.stream.Collectors;
 
+import io.github.xdpipcounter.core.Attachment;
 import io.github.xdpipcounter.core.CounterConfig;
 import io.github.xdpipcounter.core.IpCounter;
 import io.github.xdpipcounter.core.Window;
 import io.github.xdpipcounter.core.bpf.Libbpf;
-import io.github.xdpipcounter.core.bpf.XdpLink;
 import io.github.xdpipcounter.exporter.Exporter;
 
 /**
@@ -70,7 +70,7 @@ final class Service implements AutoCloseable {
     /** The one line that says what runs where. */
     String startupLine() {
         CounterConfig config = counter.config();
-        String attached = counter.links().stream().map(XdpLink::interfaceName).collect(Collectors.joining(", "));
+        String attached = counter.attachments().stream().map(Attachment::interfaceName).collect(Collectors.joining(", "));
         String ports = config.ports().isAll() ? "all ports" : "ports " + config.ports();
         return "counting sources to " + ports + " on " + attached + " (XDP " + config.mode().label() + " mode), "
                 + "windows of " + Durations.text(config.window()) + "; serving " + exporter.metricsUri()
@@ -88,7 +88,7 @@ final class Service implements AutoCloseable {
     /** Detaches first (the part that matters to the host), then stops serving and unloads. */
     @Override
     public void close() {
-        counter.links().forEach(XdpLink::close);
+        counter.detach();
         exporter.close();
         counter.close();
     }

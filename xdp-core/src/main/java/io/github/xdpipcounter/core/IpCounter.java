@@ -10,7 +10,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.xdpipcounter.core.bpf.XdpLink;
 
 /**
  * Counts unique sources per destination port on some interfaces, one
@@ -32,6 +31,7 @@ public final class IpCounter implements AutoCloseable {
 
     private final CounterConfig config;
     private final CounterProgram program;
+    private final InterfaceAttachments attachments;
     private final ScheduledExecutorService scheduler;
     private final AtomicReference<Window> latest = new AtomicReference<>();
     private final List<WindowListener> listeners = new CopyOnWriteArrayList<>();
@@ -39,9 +39,10 @@ public final class IpCounter implements AutoCloseable {
     private volatile long startedNanos;
     private boolean closed;
 
-    private IpCounter(CounterConfig config, CounterProgram program) {
+    private IpCounter(CounterConfig config, CounterProgram program, InterfaceAttachments attachments) {
         this.config = config;
         this.program = program;
+        this.attachments = attachments;
         this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads());
     }
 
@@ -54,15 +55,17 @@ public final class IpCounter implements AutoCloseable {
      */
     public static IpCounter start(CounterConfig config) {
         CounterProgram program = CounterProgram.load(config.maxSources());
+        InterfaceAttachments attachments = null;
         try {
             program.selectPorts(config.ports());
-            for (String name : config.interfaces()) {
-                program.attach(name, config.mode());
-            }
-            IpCounter counter = new IpCounter(config, program);
+            attachments = InterfaceAttachments.attach(program.program(), config.interfaces(), config.mode());
+            IpCounter counter = new IpCounter(config, program, attachments);
             counter.schedule();
             return counter;
         } catch (RuntimeException | Error e) {
+            if (attachments != null) {
+                attachments.close();
+            }
             program.close();
             throw e;
         }
@@ -153,16 +156,23 @@ public final class IpCounter implements AutoCloseable {
         return config;
     }
 
-    /** Where the program is attached. */
-    public List<XdpLink> links() {
-        return program.links();
+    /**
+     * Every configured interface, in configuration order, and whether the
+     * program is attached to it now. An interface that is deleted is detached
+     * by the kernel and reported here at once; when an interface of the same
+     * name appears, the program is attached to it again.
+     */
+    public List<Attachment> attachments() {
+        return attachments.state();
     }
 
-    /** Every configured interface, in configuration order, and whether the program is attached to it now. */
-    public List<Attachment> attachments() {
-        return program.links().stream()
-                .map(link -> new Attachment(link.interfaceName(), link.isAttached() ? link.interfaceIndex() : 0, link.isAttached()))
-                .toList();
+    /**
+     * Detaches from every interface now: nothing more is counted, and
+     * interfaces that come back are not attached again. The counter still
+     * needs {@link #close()}. Idempotent.
+     */
+    public void detach() {
+        attachments.close();
     }
 
     /**
@@ -201,7 +211,7 @@ public final class IpCounter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            program.links().forEach(XdpLink::close);
+            detach();
             completeWindow();
         } finally {
             synchronized (this) {

@@ -13,7 +13,7 @@ public final class AttachAndWait {
 
     public static void main(String[] args) throws Exception {
         IpCounter counter = IpCounter.start(CounterConfig.builder(args[0]).window(Duration.ofHours(1)).build());
-        System.out.println("attached " + counter.links());
+        System.out.println("attached " + counter.attachments());
         System.out.flush();
         Thread.sleep(60_000);
         counter.close();

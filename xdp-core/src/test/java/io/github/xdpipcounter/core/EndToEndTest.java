@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.xdpipcounter.core.bpf.XdpLink;
 import io.github.xdpipcounter.core.bpf.XdpMode;
 import io.github.xdpipcounter.core.testing.RequiresRoot;
 import io.github.xdpipcounter.core.testing.TwoHosts;
@@ -31,7 +30,7 @@ class EndToEndTest {
                     .window(Duration.ofHours(1)).mode(XdpMode.SKB).build();
             IpCounter counter = hosts.counter.inside(() -> IpCounter.start(config));
             try {
-                assertThat(counter.links()).extracting(XdpLink::interfaceName).containsExactly(hosts.counterInterface);
+                assertThat(counter.attachments()).extracting(Attachment::interfaceName).containsExactly(hosts.counterInterface);
                 assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
                 counter.completeWindow(); // start from a clean window
                 hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);

@@ -33,7 +33,7 @@ class LifecycleTest {
             counter.close();
             counter.close();
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
-            assertThat(counter.links()).allSatisfy(link -> assertThat(link.isAttached()).isFalse());
+            assertThat(counter.attachments()).allSatisfy(attachment -> assertThat(attachment.attached()).isFalse());
             assertThatThrownBy(counter::completeWindow).isInstanceOf(IllegalStateException.class);
         }
     }

@@ -31,18 +31,10 @@ public final class TwoHosts implements AutoCloseable {
         NetworkNamespace peer = null;
         try {
             peer = NetworkNamespace.create("peer");
-            String a = NetworkNamespace.interfaceName("xc");
-            String b = NetworkNamespace.interfaceName("xp");
-            NetworkNamespace.veth(counter, a, peer, b);
-            counter.ip("addr", "add", COUNTER_V4 + "/24", "dev", a);
-            counter.ip("addr", "add", COUNTER_V6 + "/64", "dev", a, "nodad");
-            for (String v4 : PEER_V4) {
-                peer.ip("addr", "add", v4 + "/24", "dev", b);
-            }
-            for (String v6 : PEER_V6) {
-                peer.ip("addr", "add", v6 + "/64", "dev", b, "nodad");
-            }
-            return new TwoHosts(counter, peer, a, b);
+            TwoHosts hosts = new TwoHosts(counter, peer, NetworkNamespace.interfaceName("xc"),
+                    NetworkNamespace.interfaceName("xp"));
+            hosts.link();
+            return hosts;
         } catch (RuntimeException e) {
             counter.close();
             if (peer != null) {
@@ -50,6 +42,29 @@ public final class TwoHosts implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Makes the veth pair between the hosts, with their addresses. */
+    private void link() {
+        NetworkNamespace.veth(counter, counterInterface, peer, peerInterface);
+        counter.ip("addr", "add", COUNTER_V4 + "/24", "dev", counterInterface);
+        counter.ip("addr", "add", COUNTER_V6 + "/64", "dev", counterInterface, "nodad");
+        for (String v4 : PEER_V4) {
+            peer.ip("addr", "add", v4 + "/24", "dev", peerInterface);
+        }
+        for (String v6 : PEER_V6) {
+            peer.ip("addr", "add", v6 + "/64", "dev", peerInterface, "nodad");
+        }
+    }
+
+    /** Deletes the veth pair between the hosts (both ends go), as {@code ip link del} on the counter's end does. */
+    public void unlink() {
+        counter.ip("link", "del", counterInterface);
+    }
+
+    /** Makes the veth pair again, with the same names and addresses (new interface indexes). */
+    public void relink() {
+        link();
     }
 
     /**
