@@ -59,6 +59,10 @@ final class ToolProcess implements AutoCloseable {
         return process.pid();
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** Waits for an output line that matches; fails with the output so far. */
     String awaitLine(Predicate<String> matching, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();

@@ -8,11 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +36,6 @@ class XdpIpCounterIT {
     private static final int TCP_PORT = 2222;
     private static final int IDLE_PORT = 4444;
     private static final int DATAGRAMS = 7;
-    private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(\\{[^}]*\\})? (\\S+)$");
 
     private static boolean isStartupLine(String line) {
         return line.startsWith("xdp-ip-counter: counting sources");
@@ -62,7 +58,7 @@ class XdpIpCounterIT {
             hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
             Http.Response metricsResponse = awaitWindows(hosts, 2);
 
-            Map<String, Double> metrics = samples(metricsResponse.body());
+            Map<String, Double> metrics = Exposition.samples(metricsResponse.body());
             for (String network : List.of("IPv4", "IPv6")) {
                 assertThat(metrics).containsEntry(series("active_users", network, "UDP", UDP_PORT), 3.0)
                         .containsEntry(series("active_users", network, "TCP", TCP_PORT), 3.0)
@@ -282,7 +278,7 @@ class XdpIpCounterIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             Http.Response response = Http.get(hosts.counter, "http://127.0.0.1:3031/metrics");
-            Double done = samples(response.body()).get("xdp_ipc_windows_total");
+            Double done = Exposition.samples(response.body()).get("xdp_ipc_windows_total");
             if (done != null && done >= windows) {
                 assertThat(done).as("windows completed").isEqualTo((double) windows);
                 return response;
@@ -294,16 +290,5 @@ class XdpIpCounterIT {
 
     private static String series(String name, String network, String transport, int port) {
         return name + "{network=\"" + network + "\",port=\"" + port + "\",transport=\"" + transport + "\"}";
-    }
-
-    private static Map<String, Double> samples(String exposition) {
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : exposition.lines().toList()) {
-            Matcher m = SAMPLE.matcher(line);
-            if (!line.startsWith("#") && m.matches()) {
-                samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
-            }
-        }
-        return samples;
     }
 }

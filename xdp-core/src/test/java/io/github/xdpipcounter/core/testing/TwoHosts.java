@@ -14,6 +14,9 @@ public final class TwoHosts implements AutoCloseable {
     public static final List<String> PEER_V4 = List.of("10.203.0.2", "10.203.0.3", "10.203.0.4");
     public static final List<String> PEER_V6 = List.of("fd00:203::2", "fd00:203::3", "fd00:203::4");
 
+    /** Where {@link #sendFromManySources} takes its source addresses: no host has them. */
+    public static final String MANY_SOURCES_V4 = "10.204.0.0/16";
+
     public final NetworkNamespace counter;
     public final NetworkNamespace peer;
     public final String counterInterface;
@@ -97,6 +100,37 @@ public final class TwoHosts implements AutoCloseable {
         cmd.addAll(PEER_V4);
         cmd.addAll(PEER_V6);
         peer.exec(Duration.ofSeconds(30), cmd.toArray(String[]::new));
+    }
+
+    /**
+     * From the peer: one UDP datagram to {@code udpPort} of the counter host
+     * from each of {@code sources} IPv4 addresses of {@link #MANY_SOURCES_V4},
+     * written with their headers through a raw socket (no interface holds
+     * them), so that a window holds thousands of sources in milliseconds.
+     * Sent twice: datagrams that wait for the counter's link address while
+     * the first round resolves it may be dropped. Bounded: at most 64,000
+     * sources, a time limit.
+     */
+    public void sendFromManySources(int sources, int udpPort) {
+        if (sources < 1 || sources > 64_000) {
+            throw new IllegalArgumentException("1 to 64000 sources, not " + sources);
+        }
+        String script = """
+                import socket, struct, sys
+                sources, port, dst = int(sys.argv[1]), int(sys.argv[2]), socket.inet_aton(sys.argv[3])
+                payload = b'xdp-ip-counter test'
+                s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+                for _ in range(2):
+                    for i in range(sources):
+                        src = socket.inet_aton('10.204.%d.%d' % (i // 250, i % 250 + 1))
+                        # The kernel fills in the total length, identification and header checksum.
+                        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 0, 0, 0x4000, 64, socket.IPPROTO_UDP, 0, src, dst)
+                        udp = struct.pack('!HHHH', 40000, port, 8 + len(payload), 0)
+                        s.sendto(ip + udp + payload, (sys.argv[3], 0))
+                s.close()
+                """;
+        peer.exec(Duration.ofSeconds(30), "/usr/bin/python3", "-c", script, String.valueOf(sources), String.valueOf(udpPort),
+                COUNTER_V4);
     }
 
     @Override
