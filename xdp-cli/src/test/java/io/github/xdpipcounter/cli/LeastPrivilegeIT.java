@@ -34,6 +34,8 @@ class LeastPrivilegeIT {
     private static final int UDP_PORT = 5353;
     private static final int TCP_PORT = 2222;
     private static final int DATAGRAMS = 5;
+    private static final String METRICS = "http://127.0.0.1:3031/metrics";
+    private static final String READY = "http://127.0.0.1:3031/-/ready";
 
     @Test
     void everyThreadHoldsOnlyTheNeededCapabilitiesAndCountingStillWorks(@TempDir Path dir) throws Exception {
@@ -68,6 +70,56 @@ class LeastPrivilegeIT {
             assertThat(tool.awaitExit(Duration.ofSeconds(10))).isZero();
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
             assertThat(tool.output()).noneMatch(line -> line.contains("WARNING") || line.contains("Exception"));
+        }
+    }
+
+    /**
+     * {@code ip link del} of the attached interface, then a new interface of
+     * that name: said at once, reported in /metrics and /-/ready, and counted
+     * again once it is back, all as nobody with the needed capabilities only
+     * (attaching a program the process holds needs none).
+     */
+    @Test
+    void aDeletedInterfaceIsReportedAndCountedAgainWhenItComesBack(@TempDir Path dir) throws Exception {
+        Path jar = jarNobodyCanRead(dir);
+        try (TwoHosts hosts = TwoHosts.create();
+             ToolProcess tool = startLaunched(hosts, jar, "--iface", hosts.counterInterface,
+                     "--ports", String.valueOf(UDP_PORT), "--window", "2s")) {
+            tool.awaitLine(line -> line.startsWith("xdp-ip-counter: counting sources"), START_LIMIT);
+            Scrapes.awaitWindows(hosts.counter, 1);
+            assertThat(Http.get(hosts.counter, READY).status()).isEqualTo(200);
+
+            hosts.unlink();
+            String gone = tool.awaitLine(line -> line.contains("interface " + hosts.counterInterface + " (index "),
+                    Duration.ofSeconds(2));
+            assertThat(gone).startsWith("xdp-ip-counter: warning: interface " + hosts.counterInterface)
+                    .endsWith("was deleted: not counting there until an interface of that name appears again");
+            Map<String, Double> detached = Scrapes.samples(Http.get(hosts.counter, METRICS).body());
+            assertThat(detached).containsEntry("xdp_ipc_interfaces_attached", 0.0)
+                    .containsEntry("xdp_ipc_interfaces_configured", 1.0)
+                    .noneSatisfy((name, value) -> assertThat(name).startsWith("xdp_ipc_info{"));
+            Http.Response notReady = Http.get(hosts.counter, READY);
+            assertThat(notReady.status()).isEqualTo(503);
+            assertThat(notReady.body()).isEqualTo("attached to no interface\n");
+
+            hosts.relink();
+            tool.awaitLine(line -> line.contains("interface " + hosts.counterInterface + " is back"), Duration.ofSeconds(2));
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
+            assertThat(Http.get(hosts.counter, READY).status()).isEqualTo(200);
+            Map<String, Double> back = Scrapes.samples(Http.get(hosts.counter, METRICS).body());
+            assertThat(back).containsEntry("xdp_ipc_interfaces_attached", 1.0);
+            assertThat(back.keySet()).filteredOn(name -> name.startsWith("xdp_ipc_info{")).singleElement().asString()
+                    .contains("interface=\"" + hosts.counterInterface + "\"").contains("mode=\"skb\"");
+
+            // Counted again: right after a window, so that all of it lands in the next one.
+            int windows = Scrapes.samples(Http.get(hosts.counter, METRICS).body()).get("xdp_ipc_windows_total").intValue();
+            Scrapes.awaitWindows(hosts.counter, windows + 1);
+            hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
+            Map<String, Double> counted = Scrapes.samples(Scrapes.awaitWindows(hosts.counter, windows + 2).body());
+            for (String network : List.of("IPv4", "IPv6")) {
+                assertThat(counted).containsEntry(Scrapes.series("active_users", network, "UDP", UDP_PORT), 3.0);
+            }
+            assertEveryThreadHoldsOnlyTheNeeded(tool.pid());
         }
     }
 
