@@ -3,17 +3,21 @@ package io.github.xdpipcounter.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.xdpipcounter.core.PortSelection;
 import io.github.xdpipcounter.core.bpf.XdpMode;
+import io.github.xdpipcounter.exporter.SeriesLimits;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -133,6 +137,9 @@ class CommandLineTest {
             "--bind      | 300.1.1.1    | invalid value for option '--bind': '300.1.1.1' is not an IP address: expected e.g. 127.0.0.1, ::1 or 0.0.0.0",
             "--max-sources | 0          | invalid value for option '--max-sources': '0' is not a source capacity: expected a number 1-16777216",
             "--max-sources | lots       | invalid value for option '--max-sources': 'lots' is not a source capacity: expected a number 1-16777216",
+            "--max-port-series | 0      | invalid value for option '--max-port-series': '0' is not a series count: expected a number 1-524288",
+            "--max-port-series | many   | invalid value for option '--max-port-series': 'many' is not a series count: expected a number 1-524288",
+            "--web.config.file | /nonexistent/web.yml | invalid value for option '--web.config.file': web config /nonexistent/web.yml: no such file",
             "-i          | nosuch0      | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here",
             "-i          | lo,nosuch0   | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here",
             "-i          | ''           | invalid value for option '--iface': empty interface name: expected names like eth0 or eth0,eth1",
@@ -142,6 +149,30 @@ class CommandLineTest {
         assertThat(run("-i", "lo", flag, value)).isEqualTo(2);
         assertThat(started).as("nothing may start on bad input").isEmpty();
         assertThat(err.toString()).isEqualTo(Main.NAME + ": " + message + " (see --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void seriesBoundAndWebConfiguration(@TempDir Path dir) throws Exception {
+        assertThat(run("-i", "lo")).isZero();
+        assertThat(only().exporter().series()).isEqualTo(SeriesLimits.DEFAULT);
+        assertThat(only().exporter().security().tls()).isFalse();
+
+        Path web = Files.writeString(dir.resolve("web.yml"), "basic_auth_users:\n  prometheus: "
+                + "$2y$05$Nbun0kfTUwIiFE2rjKMem.9rxvbJpWuhbJ/mIxstIuSKFtga7.auG\n");
+        started.clear();
+        assertThat(run("-i", "lo", "--max-port-series", "500", "--web.config.file", web.toString())).isZero();
+        assertThat(only().exporter().series().maxPortSeries()).isEqualTo(500);
+        assertThat(only().exporter().security().file()).hasValue(web);
+        assertThat(only().exporter().security().authenticator()).isPresent();
+
+        // A web configuration that is wrong is bad input too: one line naming the file and the field.
+        Files.writeString(web, "tls_server_config:\n  cert_file: missing.pem\n");
+        started.clear();
+        assertThat(run("-i", "lo", "--web.config.file", web.toString())).isEqualTo(2);
+        assertThat(started).isEmpty();
+        assertThat(err.toString().lines().toList().getLast()).isEqualTo(Main.NAME + ": invalid value for option "
+                + "'--web.config.file': web config " + web + ": tls_server_config.key_file: missing "
+                + "(TLS needs cert_file and key_file) (see --help)");
     }
 
     @Test
@@ -163,7 +194,7 @@ class CommandLineTest {
         assertThat(run("--help")).isZero();
         assertThat(started).isEmpty();
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("--iface", "--ports", "--window", "--server-port", "--serve-ip-list", "--bind",
-                "--mode", "--max-sources", "--verbose", "--quiet", "--version", "Exit status", "30s, 5m, 1h", "22,80,8000-8100");
+                "--mode", "--max-sources", "--max-port-series", "--web.config.file", "--verbose", "--quiet", "--version", "Exit status", "30s, 5m, 1h", "22,80,8000-8100");
         assertThat(out.toString().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(120));
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** curl as the client: one GET, with whatever TLS and credential options a test gives. */
-final class Curl {
+public final class Curl {
     private Curl() {
     }
 
@@ -15,20 +15,26 @@ final class Curl {
      * @param exit   curl's exit code (0: a response came, whatever its status)
      * @param status the HTTP status, 0 when no response came (e.g. the handshake was refused)
      */
-    record Response(int exit, int status, String headersAndBody, String error) {
-        Optional<String> header(String name) {
+    public record Response(int exit, int status, String headersAndBody, String error) {
+        public Optional<String> header(String name) {
             return headersAndBody.lines().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
                     .map(l -> l.substring(name.length() + 1).strip()).findFirst();
         }
 
-        String body() {
+        public String body() {
             int end = headersAndBody.indexOf("\r\n\r\n");
             return end < 0 ? "" : headersAndBody.substring(end + 4);
         }
     }
 
-    static Response get(URI uri, String... options) {
-        List<String> command = new ArrayList<>(List.of(TestTools.require("curl", "curl"),
+    public static Response get(URI uri, String... options) {
+        return get(List.of(), uri, options);
+    }
+
+    /** The same, with curl run under {@code prefix} (e.g. {@code ip netns exec NS}). */
+    public static Response get(List<String> prefix, URI uri, String... options) {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(TestTools.require("curl", "curl"),
                 "--silent", "--show-error", "--max-time", "10", "--include", "--write-out", "\n%{http_code}"));
         command.addAll(List.of(options));
         command.add(uri.toString());

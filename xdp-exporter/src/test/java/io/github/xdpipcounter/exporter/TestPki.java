@@ -16,7 +16,7 @@ import io.github.xdpipcounter.core.testing.Commands;
  * intermediate CA (its file holds the chain). Keys are unencrypted PKCS#8
  * as openssl 3 writes them; the other key forms are made on request.
  */
-final class TestPki {
+public final class TestPki {
     private static final Duration LIMIT = Duration.ofSeconds(30);
     private static final String SERVER_EXTENSIONS = """
             subjectAltName=IP:127.0.0.1,DNS:localhost
@@ -33,23 +33,23 @@ final class TestPki {
             """;
 
     /** A certificate, its key and its serial number. */
-    record Issued(Path cert, Path key, BigInteger serial) {
+    public record Issued(Path cert, Path key, BigInteger serial) {
     }
 
     private final Path dir;
     private final String openssl;
     /** The CA that issues the server and client certificates. */
-    final Path ca;
+    public final Path ca;
     /** RSA (so that its key can be written as PKCS#1), CN=server-1, serial 0x1001. */
-    final Issued server;
+    public final Issued server;
     /** EC P-256, CN=server-2, serial 0x2002. */
-    final Issued secondServer;
+    public final Issued secondServer;
     /** EC P-256, CN=client-1, serial 0x3003. */
-    final Issued client;
+    public final Issued client;
     /** From another CA: CN=foreign-client, serial 0x4004. */
-    final Issued foreignClient;
+    public final Issued foreignClient;
     /** Issued by an intermediate CA under {@link #ca}; cert holds the leaf then the intermediate. Serial 0x5005. */
-    final Issued chainedServer;
+    public final Issued chainedServer;
 
     private TestPki(Path dir) {
         this.dir = dir;
@@ -67,7 +67,7 @@ final class TestPki {
         this.chainedServer = new Issued(chain, leaf.key(), leaf.serial());
     }
 
-    static TestPki create(Path dir) {
+    public static TestPki create(Path dir) {
         return new TestPki(dir);
     }
 
@@ -93,7 +93,7 @@ final class TestPki {
     }
 
     /** A bcrypt hash of {@code password} as {@code htpasswd -nbB} makes it ($2y$, its default cost 5). */
-    static String bcrypt(String password) {
+    public static String bcrypt(String password) {
         return bcrypt(password, 5);
     }
 
