@@ -14,12 +14,14 @@ import io.github.xdpipcounter.core.Window;
 /**
  * GET /list: the last completed window's sources as a JSON array, filtered
  * by the query ({@link ListQuery}), streamed. The window's bounds go in the
- * X-Window-Start and X-Window-End headers. Before the first window
+ * X-Window-Start and X-Window-End headers (wall clock), its number in
+ * X-Window-Sequence. Before the first window
  * completes the array is empty and those headers are absent.
  */
 final class SourceListHandler implements HttpHandler {
     static final String WINDOW_START = "X-Window-Start";
     static final String WINDOW_END = "X-Window-End";
+    static final String WINDOW_SEQUENCE = "X-Window-Sequence";
 
     private final Supplier<Optional<Window>> windows;
 
@@ -48,6 +50,8 @@ final class SourceListHandler implements HttpHandler {
             if (window != null) {
                 headers.set(WINDOW_START, SourceJsonWriter.rfc3339(window.start()));
                 headers.set(WINDOW_END, SourceJsonWriter.rfc3339(window.end()));
+                // The window's number orders windows where their wall-clock bounds cannot (after a clock step).
+                headers.set(WINDOW_SEQUENCE, Long.toString(window.sequence()));
             }
             if ("HEAD".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(200, -1);

@@ -100,6 +100,7 @@ class ExporterHttpTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(response.headers().firstValue("X-Window-Start")).hasValue("2026-11-27T08:00:00Z");
         assertThat(response.headers().firstValue("X-Window-End")).hasValue("2026-11-27T08:00:10Z");
+        assertThat(response.headers().firstValue("X-Window-Sequence")).hasValue(Long.toString(latest.get().sequence()));
         JsonNode list = JSON.readTree(response.body());
         assertThat(list).hasSize(3);
         assertThat(JSON.writeValueAsString(list.get(0))).isEqualTo("{\"ip\":\"10.0.0.1\",\"network\":\"IPv4\",\"transport\":\"TCP\","
