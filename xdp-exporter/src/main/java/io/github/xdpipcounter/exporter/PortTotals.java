@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.IntPredicate;
 
 import io.github.xdpipcounter.core.PortActivity;
 
@@ -29,7 +30,7 @@ final class PortTotals {
     }
 
     /** Adds one window's ports; {@code configured} tells which ports are never folded or expired. */
-    void add(long sequence, Iterable<PortActivity> activity, PortFilter configured) {
+    void add(long sequence, Iterable<PortActivity> activity, IntPredicate configured) {
         for (PortActivity port : activity) {
             PortKey key = PortKey.of(port);
             boolean pinned = configured.test(port.port());
@@ -49,7 +50,7 @@ final class PortTotals {
         expire(sequence, configured);
     }
 
-    private void expire(long sequence, PortFilter configured) {
+    private void expire(long sequence, IntPredicate configured) {
         for (Iterator<Map.Entry<PortKey, long[]>> it = totals.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<PortKey, long[]> entry = it.next();
             if (!configured.test(entry.getKey().port()) && sequence - entry.getValue()[2] >= limits.idleWindows()) {
@@ -68,11 +69,5 @@ final class PortTotals {
     /** Rows held, other rows included. */
     int size() {
         return totals.size() + other.size();
-    }
-
-    /** Which ports are configured, as a primitive predicate. */
-    @FunctionalInterface
-    interface PortFilter {
-        boolean test(int port);
     }
 }
