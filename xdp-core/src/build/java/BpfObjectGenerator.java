@@ -299,30 +299,8 @@ public final class BpfObjectGenerator {
             line("        return OpenBpfObject.openResource(NAME, " + simpleName + ".class, RESOURCE);");
             line("    }");
             line("");
-            line("    /** The names of the maps of section .maps, for the open object. */");
-            line("    static final class MapNames {");
-            for (String map : object.maps()) {
-                line("        static final String " + constant(map) + " = \"" + map + "\";");
-            }
-            line("");
-            line("        private MapNames() {");
-            line("        }");
-            line("    }");
-            line("");
-            line("    /** The loaded maps. */");
-            line("    record Maps(" + parameters("BpfMap", object.maps()) + ") {");
-            line("        static Maps of(BpfObject object) {");
-            line("            return new Maps(" + calls("object.map(MapNames.%s)", object.maps()) + ");");
-            line("        }");
-            line("    }");
-            line("");
-            line("    /** The loaded programs. */");
-            line("    record Programs(" + parameters("BpfProgram", object.programs()) + ") {");
-            line("        static Programs of(BpfObject object) {");
-            line("            return new Programs(" + calls("object.program(\"%2$s\")", object.programs()) + ");");
-            line("        }");
-            line("    }");
-            line("");
+            writeKind("Map", "the maps of section .maps", "BpfMap", "map", object.maps());
+            writeKind("Program", "the programs", "BpfProgram", "program", object.programs());
             line("    /** The global variables: section, name, offset and size. */");
             line("    static final class Variables {");
             for (Variable v : object.variables()) {
@@ -338,6 +316,27 @@ public final class BpfObjectGenerator {
             }
             line("}");
             return out.toString();
+        }
+
+        /** The names of one kind of object (MapNames), then a record of them loaded (Maps). */
+        private void writeKind(String kind, String what, String type, String lookup, List<String> names) {
+            line("    /** The names of " + what + ". */");
+            line("    static final class " + kind + "Names {");
+            for (String name : names) {
+                line("        static final String " + constant(name) + " = \"" + name + "\";");
+            }
+            line("");
+            line("        private " + kind + "Names() {");
+            line("        }");
+            line("    }");
+            line("");
+            line("    /** " + Character.toUpperCase(what.charAt(0)) + what.substring(1) + ", loaded. */");
+            line("    record " + kind + "s(" + each(type + " %3$s", names) + ") {");
+            line("        static " + kind + "s of(BpfObject object) {");
+            line("            return new " + kind + "s(" + each("object." + lookup + "(" + kind + "Names.%1$s)", names) + ");");
+            line("        }");
+            line("    }");
+            line("");
         }
 
         private void writeEnum(CEnum e) {
@@ -366,16 +365,11 @@ public final class BpfObjectGenerator {
             line("    }");
         }
 
-        private static String parameters(String type, List<String> names) {
-            List<String> p = new ArrayList<>();
-            names.forEach(n -> p.add(type + " " + camel(n, false)));
-            return String.join(", ", p);
-        }
-
-        private static String calls(String format, List<String> names) {
-            List<String> c = new ArrayList<>();
-            names.forEach(n -> c.add(String.format(format, constant(n), n)));
-            return String.join(", ", c);
+        /** Each C name made into Java by {@code format} (%1$s its constant, %3$s its camel-case name), comma-separated. */
+        private static String each(String format, List<String> names) {
+            List<String> parts = new ArrayList<>();
+            names.forEach(n -> parts.add(String.format(format, constant(n), n, camel(n, false))));
+            return String.join(", ", parts);
         }
 
         private static String constant(String cName) {
