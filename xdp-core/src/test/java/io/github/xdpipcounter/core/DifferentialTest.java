@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.core;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -139,7 +140,7 @@ class DifferentialTest {
     static byte[] mutate(byte[] frame, SplittableRandom r) {
         byte[] f = frame.clone();
         switch (r.nextInt(3)) {
-            case 0 -> f = java.util.Arrays.copyOf(f, 14 + r.nextInt(f.length - 13));
+            case 0 -> f = Arrays.copyOf(f, 14 + r.nextInt(f.length - 13));
             case 1 -> {
                 for (int k = 1 + r.nextInt(3); k > 0; k--) {
                     int at = 12 + r.nextInt(Math.min(f.length, 120) - 12);
@@ -155,7 +156,7 @@ class DifferentialTest {
     }
 
     private static int weighted(SplittableRandom r, int... weights) {
-        int total = java.util.Arrays.stream(weights).sum();
+        int total = Arrays.stream(weights).sum();
         int pick = r.nextInt(total);
         for (int i = 0; i < weights.length; i++) {
             pick -= weights[i];
