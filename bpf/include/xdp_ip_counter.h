@@ -3,7 +3,10 @@
  * The one definition of everything the XDP program and userspace share:
  * map keys and values, the statistics and the runtime configuration.
  * The Java layouts in xdp-core are generated from this file by
- * scripts/generate-bindings, so change it there too.
+ * scripts/generate-bindings; the build generates the Java twins of the
+ * enums below (named as here, less the common prefix) and of the object's
+ * map, program and variable names (xdp-core/src/build/java). Enums count
+ * 0, 1, 2... and end with their *_COUNT.
  */
 #ifndef XDP_IP_COUNTER_H
 #define XDP_IP_COUNTER_H
@@ -14,7 +17,7 @@
 enum xic_transport {
 	XIC_TCP = 0,
 	XIC_UDP = 1,
-	XIC_UDPLITE = 2,
+	XIC_UDP_LITE = 2,
 	XIC_SCTP = 3,
 	XIC_TRANSPORT_COUNT = 4,
 };
@@ -47,11 +50,11 @@ struct xic_record {
 
 /* Why a packet was not counted; the index into xic_stats.ignored. */
 enum xic_ignore_reason {
-	XIC_IGNORED_NOT_IP = 0,            /* EtherType is neither IPv4 nor IPv6 */
-	XIC_IGNORED_TRANSPORT = 1,         /* not TCP, UDP, UDP-Lite or SCTP */
-	XIC_IGNORED_PORT_FILTERED = 2,     /* destination port not selected */
-	XIC_IGNORED_FRAGMENT = 3,          /* non-first fragment: carries no port */
-	XIC_IGNORED_MALFORMED = 4,         /* truncated or inconsistent header */
+	XIC_IGNORED_NOT_IP = 0,                 /* EtherType is neither IPv4 nor IPv6 */
+	XIC_IGNORED_TRANSPORT_NOT_TRACKED = 1,  /* not TCP, UDP, UDP-Lite or SCTP */
+	XIC_IGNORED_PORT_FILTERED = 2,          /* destination port not selected */
+	XIC_IGNORED_NON_FIRST_FRAGMENT = 3,     /* carries no transport header, so no port */
+	XIC_IGNORED_MALFORMED = 4,              /* truncated or inconsistent header */
 	XIC_IGNORE_REASON_COUNT = 5,
 };
 

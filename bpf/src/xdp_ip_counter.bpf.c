@@ -89,7 +89,6 @@ struct cursor {
 
 /* A packet that has passed every check, ready to be counted. */
 struct counted {
-	void *saddr;        /* in the packet: 4 or 16 bytes */
 	__u16 port;
 	__u8 transport;
 };
@@ -147,7 +146,7 @@ static __always_inline int parse_iphdr(struct cursor *c, struct iphdr **iphdr)
 		return IGNORE(XIC_IGNORED_MALFORMED);
 	/* Only the first fragment carries the transport header. */
 	if (iph->frag_off & bpf_htons(IP_OFFSET_MASK))
-		return IGNORE(XIC_IGNORED_FRAGMENT);
+		return IGNORE(XIC_IGNORED_NON_FIRST_FRAGMENT);
 	c->pos += hdrsize;
 	*iphdr = iph;
 	return iph->protocol;
@@ -177,7 +176,7 @@ static __always_inline int skip_ipv6_ext(struct cursor *c, __u8 nexthdr)
 			__be16 frag_off = *(__be16 *)(hdr + 2);
 
 			if (frag_off & bpf_htons(IPV6_FRAG_OFFSET_MASK))
-				return IGNORE(XIC_IGNORED_FRAGMENT);
+				return IGNORE(XIC_IGNORED_NON_FIRST_FRAGMENT);
 			len = 8;
 		} else if (nexthdr == IPPROTO_AH) {
 			len = (hdr[1] + 2) * 4;
@@ -224,7 +223,7 @@ static __always_inline int parse_l4(struct cursor *c, int protocol, struct count
 		hdrsize = sizeof(struct udphdr);
 		break;
 	case IPPROTO_UDPLITE:
-		pkt->transport = XIC_UDPLITE;
+		pkt->transport = XIC_UDP_LITE;
 		hdrsize = 8;
 		break;
 	case IPPROTO_SCTP:
@@ -232,7 +231,7 @@ static __always_inline int parse_l4(struct cursor *c, int protocol, struct count
 		hdrsize = 12;
 		break;
 	default:
-		return IGNORE(XIC_IGNORED_TRANSPORT);
+		return IGNORE(XIC_IGNORED_TRANSPORT_NOT_TRACKED);
 	}
 	if (c->pos + hdrsize > c->end)
 		return IGNORE(XIC_IGNORED_MALFORMED);

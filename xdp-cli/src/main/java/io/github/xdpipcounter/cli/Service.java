@@ -8,7 +8,8 @@ import io.github.xdpipcounter.core.Attachment;
 import io.github.xdpipcounter.core.CounterConfig;
 import io.github.xdpipcounter.core.IpCounter;
 import io.github.xdpipcounter.core.Window;
-import io.github.xdpipcounter.core.bpf.Libbpf;
+import io.github.xdpipcounter.core.bpf.LibbpfUnavailableException;
+import io.github.xdpipcounter.core.bpf.SystemLibbpf;
 import io.github.xdpipcounter.exporter.Exporter;
 
 /**
@@ -35,8 +36,8 @@ final class Service implements AutoCloseable {
      */
     static Service start(Settings settings) throws StartFailure {
         try {
-            Libbpf.requireAvailable();
-        } catch (Libbpf.LibbpfUnavailableException e) {
+            SystemLibbpf.requireAvailable();
+        } catch (LibbpfUnavailableException e) {
             throw new StartFailure(e.getMessage(), e);
         }
         Exporter exporter;

@@ -1,7 +1,7 @@
 package io.github.xdpipcounter.cli;
 
 import io.github.xdpipcounter.core.Version;
-import io.github.xdpipcounter.core.bpf.Libbpf;
+import io.github.xdpipcounter.core.bpf.SystemLibbpf;
 import picocli.CommandLine.IVersionProvider;
 
 /** --version: ours, libbpf's (if it can be loaded) and the JVM's. */
@@ -10,7 +10,7 @@ final class VersionProvider implements IVersionProvider {
     public String[] getVersion() {
         String libbpf;
         try {
-            libbpf = "libbpf " + Libbpf.version();
+            libbpf = "libbpf " + SystemLibbpf.version();
         } catch (RuntimeException e) {
             libbpf = "libbpf unavailable (" + e.getMessage() + ")";
         }

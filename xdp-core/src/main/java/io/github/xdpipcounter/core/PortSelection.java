@@ -1,8 +1,10 @@
 package io.github.xdpipcounter.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -115,7 +117,7 @@ public final class PortSelection {
     long[] toBitmap(int words) {
         long[] bitmap = new long[words];
         if (ports == null) {
-            java.util.Arrays.fill(bitmap, -1L);
+            Arrays.fill(bitmap, -1L);
         } else {
             long[] set = ports.toLongArray();
             System.arraycopy(set, 0, bitmap, 0, Math.min(set.length, words));
@@ -141,11 +143,11 @@ public final class PortSelection {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PortSelection other && java.util.Objects.equals(ports, other.ports);
+        return o instanceof PortSelection other && Objects.equals(ports, other.ports);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hashCode(ports);
+        return Objects.hashCode(ports);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,12 +20,17 @@ final class PortTally {
 
     private static long[] newKeys(int capacity) {
         long[] k = new long[capacity];
-        java.util.Arrays.fill(k, EMPTY);
+        Arrays.fill(k, EMPTY);
         return k;
     }
 
+    /** Packs (network, transport code, port) into one long: the one place that knows how. */
+    static long key(Network network, int transportCode, int port) {
+        return ((long) network.ordinal() << 32) | ((long) transportCode << 16) | port;
+    }
+
     static long key(Network network, Transport transport, int port) {
-        return ((long) network.ordinal() << 32) | ((long) transport.code() << 16) | port;
+        return key(network, transport.code(), port);
     }
 
     void add(long key, long packetCount, long byteCount) {

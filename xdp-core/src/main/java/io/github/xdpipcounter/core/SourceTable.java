@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.IntPredicate;
 
-import io.github.xdpipcounter.core.bpf.SharedLayouts;
+import io.github.xdpipcounter.core.bpf.XicKeyLayout;
+import io.github.xdpipcounter.core.bpf.XicRecordLayout;
 
 /**
  * One network's sources of one window, kept as the kernel handed them over:
@@ -24,10 +25,7 @@ final class SourceTable {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     private final Network network;
-    private final int keySize;
-    private final long saddrOffset;
-    private final long portOffset;
-    private final long transportOffset;
+    private final XicKeyLayout key;
     private final byte[] keys;
     private final MemorySegment keySegment;
     private final MemorySegment recordSegment;
@@ -35,23 +33,16 @@ final class SourceTable {
 
     private SourceTable(Network network, byte[] keys, byte[] records, int count) {
         this.network = network;
-        boolean v4 = network == Network.IPV4;
-        this.keySize = (int) (v4 ? SharedLayouts.KEY_V4_SIZE : SharedLayouts.KEY_V6_SIZE);
-        this.saddrOffset = v4 ? SharedLayouts.KEY_V4_SADDR : SharedLayouts.KEY_V6_SADDR;
-        this.portOffset = v4 ? SharedLayouts.KEY_V4_PORT : SharedLayouts.KEY_V6_PORT;
-        this.transportOffset = v4 ? SharedLayouts.KEY_V4_TRANSPORT : SharedLayouts.KEY_V6_TRANSPORT;
+        this.key = keyLayout(network);
         this.keys = keys;
         this.keySegment = MemorySegment.ofArray(keys);
         this.recordSegment = MemorySegment.ofArray(records);
         this.count = count;
     }
 
-    static int keySize(Network network) {
-        return (int) (network == Network.IPV4 ? SharedLayouts.KEY_V4_SIZE : SharedLayouts.KEY_V6_SIZE);
-    }
-
-    static SourceTable empty(Network network) {
-        return new SourceTable(network, new byte[0], new byte[0], 0);
+    /** How the program packs this network's keys. */
+    static XicKeyLayout keyLayout(Network network) {
+        return network == Network.IPV4 ? XicKeyLayout.V4 : XicKeyLayout.V6;
     }
 
     Network network() {
@@ -63,7 +54,7 @@ final class SourceTable {
     }
 
     InetAddress address(int i) {
-        int from = Math.toIntExact((long) i * keySize + saddrOffset);
+        int from = Math.toIntExact(saddrAt(i));
         try {
             byte[] bytes = Arrays.copyOfRange(keys, from, from + network.addressLength());
             // InetAddress.getByAddress turns an IPv4-mapped IPv6 address (::ffff:a.b.c.d) into an
@@ -74,11 +65,6 @@ final class SourceTable {
         }
     }
 
-    /** The source address bytes, network order, into {@code into} (4 or 16 long). */
-    void addressBytes(int i, byte[] into) {
-        System.arraycopy(keys, Math.toIntExact((long) i * keySize + saddrOffset), into, 0, network.addressLength());
-    }
-
     /**
      * The distinct source addresses among the records of {@code transport}
      * whose destination port {@code ports} accepts.
@@ -87,7 +73,7 @@ final class SourceTable {
         Set<Object> seen = new HashSet<>();
         for (int i = 0; i < count; i++) {
             if (transport(i) == transport && ports.test(port(i))) {
-                long at = (long) i * keySize + saddrOffset;
+                long at = saddrAt(i);
                 // Two longs hold an IPv6 address, one int an IPv4 one: no copy, no InetAddress.
                 seen.add(network == Network.IPV4
                         ? (Object) keySegment.get(ValueLayout.JAVA_INT_UNALIGNED, at)
@@ -97,54 +83,59 @@ final class SourceTable {
         return seen.size();
     }
 
-    int port(int i) {
-        return Short.toUnsignedInt(keySegment.get(SHORT, (long) i * keySize + portOffset));
+    private long saddrAt(int i) {
+        return (long) i * key.size() + key.saddr();
     }
 
-    /** The (network, transport, port) of source i, packed as {@link PortTally#key}. */
+    int port(int i) {
+        return Short.toUnsignedInt(keySegment.get(SHORT, (long) i * key.size() + key.port()));
+    }
+
+    private int transportCode(int i) {
+        return keys[Math.toIntExact((long) i * key.size() + key.transport())];
+    }
+
+    /** The (network, transport, port) of source i, packed by {@link PortTally#key}. */
     long portKey(int i) {
-        long base = (long) i * keySize;
-        int port = Short.toUnsignedInt(keySegment.get(SHORT, base + portOffset));
-        int transport = keySegment.get(ValueLayout.JAVA_BYTE, base + transportOffset);
-        return ((long) network.ordinal() << 32) | ((long) transport << 16) | port;
+        return PortTally.key(network, transportCode(i), port(i));
     }
 
     Transport transport(int i) {
-        return Transport.ofCode(keys[Math.toIntExact((long) i * keySize + transportOffset)]);
+        return Transport.ofCode(transportCode(i));
     }
 
     long packets(int i) {
-        return recordField(i, SharedLayouts.RECORD_PACKETS);
+        return recordField(i, XicRecordLayout.PACKETS);
     }
 
     long bytes(int i) {
-        return recordField(i, SharedLayouts.RECORD_BYTES);
+        return recordField(i, XicRecordLayout.BYTES);
     }
 
     long firstSeenNanos(int i) {
-        return recordField(i, SharedLayouts.RECORD_FIRST_SEEN);
+        return recordField(i, XicRecordLayout.FIRST_SEEN_NS);
     }
 
     long lastSeenNanos(int i) {
-        return recordField(i, SharedLayouts.RECORD_LAST_SEEN);
+        return recordField(i, XicRecordLayout.LAST_SEEN_NS);
     }
 
     private long recordField(int i, long offset) {
-        return recordSegment.get(LONG, (long) i * SharedLayouts.RECORD_SIZE + offset);
+        return recordSegment.get(LONG, (long) i * XicRecordLayout.SIZE + offset);
     }
 
     /** Collects chunks read from a generation map into a table. */
     static final class Builder {
         private final Network network;
         private final int keySize;
-        private final int recordSize = (int) SharedLayouts.RECORD_SIZE;
+        private final int recordSize = XicRecordLayout.SIZE;
         private byte[] keys = new byte[0];
         private byte[] records = new byte[0];
         private int count;
 
         Builder(Network network) {
             this.network = network;
-            this.keySize = keySize(network);
+            this.keySize = keyLayout(network).size();
         }
 
         void append(MemorySegment keyChunk, MemorySegment recordChunk, int n) {

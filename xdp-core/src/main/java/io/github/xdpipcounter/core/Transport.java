@@ -1,20 +1,45 @@
 package io.github.xdpipcounter.core;
 
+import java.util.Locale;
+
+import io.github.xdpipcounter.core.XdpIpCounterObject.XicTransport;
+
 /** The transports the XDP program keys by destination port. */
 public enum Transport {
-    TCP("TCP", 6),
-    UDP("UDP", 17),
-    UDP_LITE("UDP-Lite", 136),
-    SCTP("SCTP", 132);
+    TCP("TCP", 6, XicTransport.TCP),
+    UDP("UDP", 17, XicTransport.UDP),
+    UDP_LITE("UDP-Lite", 136, XicTransport.UDP_LITE),
+    SCTP("SCTP", 132, XicTransport.SCTP);
 
-    private static final Transport[] BY_CODE = values();
+    private static final Transport[] BY_CODE = new Transport[XicTransport.values().length];
+
+    static {
+        for (XicTransport twin : XicTransport.values()) {
+            BY_CODE[twin.code()] = of(twin);
+        }
+    }
 
     private final String label;
     private final int ipProtocol;
+    private final XicTransport twin;
 
-    Transport(String label, int ipProtocol) {
+    Transport(String label, int ipProtocol, XicTransport twin) {
         this.label = label;
         this.ipProtocol = ipProtocol;
+        this.twin = twin;
+    }
+
+    /**
+     * The transport of a C enum value. The switch has no default: a transport
+     * added to enum xic_transport and not here fails the build.
+     */
+    private static Transport of(XicTransport twin) {
+        return switch (twin) {
+            case TCP -> TCP;
+            case UDP -> UDP;
+            case UDP_LITE -> UDP_LITE;
+            case SCTP -> SCTP;
+        };
     }
 
     /** "TCP", "UDP", "UDP-Lite" or "SCTP", as in metric labels and the JSON list. */
@@ -27,9 +52,9 @@ public enum Transport {
         return ipProtocol;
     }
 
-    /** The value of the key's transport field (enum xic_transport): the ordinal. */
+    /** The value of the key's transport field: its enum xic_transport value. */
     public int code() {
-        return ordinal();
+        return twin.code();
     }
 
     static Transport ofCode(int code) {
@@ -41,9 +66,9 @@ public enum Transport {
 
     /** Parses a label, case-insensitively ("tcp", "UDP-Lite", "udplite"). */
     public static Transport parse(String text) {
-        String t = text.trim().toUpperCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
+        String t = text.trim().toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
         for (Transport transport : values()) {
-            if (transport.label.toUpperCase(java.util.Locale.ROOT).replace("-", "").equals(t)) {
+            if (transport.label.toUpperCase(Locale.ROOT).replace("-", "").equals(t)) {
                 return transport;
             }
         }

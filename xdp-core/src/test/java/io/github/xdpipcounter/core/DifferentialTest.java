@@ -1,6 +1,8 @@
 package io.github.xdpipcounter.core;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 import io.github.xdpipcounter.core.testing.Frames;
+import io.github.xdpipcounter.core.testing.RecordKeys;
 import io.github.xdpipcounter.core.testing.ReferenceClassifier;
 import io.github.xdpipcounter.core.testing.ReferenceClassifier.Outcome;
 import io.github.xdpipcounter.core.testing.RequiresRoot;
@@ -37,7 +40,7 @@ class DifferentialTest {
         long seed = Long.getLong("xic.seed", new Random().nextLong());
         SplittableRandom random = new SplittableRandom(seed);
         String replay = " (replay with -Dxic.seed=" + seed + ")";
-        Map<IgnoreReason, Integer> seen = new java.util.EnumMap<>(IgnoreReason.class);
+        Map<IgnoreReason, Integer> seen = new EnumMap<>(IgnoreReason.class);
         int counted = 0;
         try (CounterProgram program = CounterProgram.load(65_536)) {
             Map<String, Long> expected = new HashMap<>();
@@ -63,16 +66,13 @@ class DifferentialTest {
                 }
                 if (want.isCounted()) {
                     counted++;
-                    expected.merge(key(want), 1L, Long::sum);
+                    expected.merge(RecordKeys.of(want), 1L, Long::sum);
                 } else {
                     seen.merge(want.ignored(), 1, Integer::sum);
                 }
                 if ((i + 1) % WINDOW_EVERY == 0) {
                     Window window = program.completeWindow();
-                    Map<String, Long> actual = new HashMap<>();
-                    window.forEachSource(s -> actual.merge(s.network() + " " + HexFormat.of().formatHex(
-                            s.address().getAddress()) + " " + s.transport() + " " + s.port(), s.packets(), Long::sum));
-                    assertThat(actual).as("window ending at frame " + i + replay).isEqualTo(expected);
+                    assertThat(RecordKeys.packets(window)).as("window ending at frame " + i + replay).isEqualTo(expected);
                     expected.clear();
                     probe = new ProgramProbe(program);
                 }
@@ -82,10 +82,6 @@ class DifferentialTest {
         // The generator must reach every path, or agreement proves little.
         assertThat(seen.keySet()).containsExactlyInAnyOrder(IgnoreReason.values());
         assertThat(counted).isGreaterThan(FRAMES / 10);
-    }
-
-    private static String key(Outcome o) {
-        return o.network() + " " + HexFormat.of().formatHex(o.source()) + " " + o.transport() + " " + o.port();
     }
 
     static byte[] frame(SplittableRandom r) {
@@ -144,7 +140,7 @@ class DifferentialTest {
     static byte[] mutate(byte[] frame, SplittableRandom r) {
         byte[] f = frame.clone();
         switch (r.nextInt(3)) {
-            case 0 -> f = java.util.Arrays.copyOf(f, 14 + r.nextInt(f.length - 13));
+            case 0 -> f = Arrays.copyOf(f, 14 + r.nextInt(f.length - 13));
             case 1 -> {
                 for (int k = 1 + r.nextInt(3); k > 0; k--) {
                     int at = 12 + r.nextInt(Math.min(f.length, 120) - 12);
@@ -160,7 +156,7 @@ class DifferentialTest {
     }
 
     private static int weighted(SplittableRandom r, int... weights) {
-        int total = java.util.Arrays.stream(weights).sum();
+        int total = Arrays.stream(weights).sum();
         int pick = r.nextInt(total);
         for (int i = 0; i < weights.length; i++) {
             pick -= weights[i];

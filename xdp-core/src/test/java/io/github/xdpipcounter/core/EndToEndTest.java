@@ -1,13 +1,16 @@
 package io.github.xdpipcounter.core;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import io.github.xdpipcounter.core.bpf.XdpMode;
+import io.github.xdpipcounter.core.testing.RecordKeys;
 import io.github.xdpipcounter.core.testing.RequiresRoot;
 import io.github.xdpipcounter.core.testing.TwoHosts;
 
@@ -38,14 +41,11 @@ class EndToEndTest {
 
                 Map<String, Long> expected = new HashMap<>();
                 for (String src : concat(TwoHosts.PEER_V4, TwoHosts.PEER_V6)) {
-                    String network = src.contains(":") ? "IPv6" : "IPv4";
-                    expected.put(network + " " + canonical(src) + " UDP " + UDP_PORT, (long) DATAGRAMS);
-                    expected.put(network + " " + canonical(src) + " TCP " + TCP_PORT, 1L);
+                    InetAddress source = InetAddress.getByName(src);
+                    expected.put(RecordKeys.of(source, Transport.UDP, UDP_PORT), (long) DATAGRAMS);
+                    expected.put(RecordKeys.of(source, Transport.TCP, TCP_PORT), 1L);
                 }
-                Map<String, Long> actual = new HashMap<>();
-                window.forEachSource(s -> actual.put(s.network() + " " + s.address().getHostAddress() + " "
-                        + s.transport() + " " + s.port(), s.packets()));
-                assertThat(actual).isEqualTo(expected);
+                assertThat(RecordKeys.packets(window)).isEqualTo(expected);
                 assertThat(window.uniqueSources(Network.IPV4, Transport.UDP, UDP_PORT)).isEqualTo(3);
                 assertThat(window.uniqueSources(Network.IPV6, Transport.TCP, TCP_PORT)).isEqualTo(3);
                 assertThat(window.activity(Network.IPV6, Transport.UDP, UDP_PORT).packets()).isEqualTo(3L * DATAGRAMS);
@@ -67,10 +67,6 @@ class EndToEndTest {
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
-    }
-
-    private static String canonical(String literal) throws Exception {
-        return java.net.InetAddress.getByName(literal).getHostAddress();
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 }

@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.core;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -95,7 +97,7 @@ class LifecycleTest {
     }
 
     private static String readLineWithin(BufferedReader reader, Duration limit) throws Exception {
-        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        var executor = Executors.newSingleThreadExecutor();
         try {
             return executor.submit(reader::readLine).get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
@@ -107,7 +109,7 @@ class LifecycleTest {
     private static String worldReadableCopyOfOurClassPath(Path dir) throws Exception {
         List<String> copies = new ArrayList<>();
         int i = 0;
-        for (String entry : testClassPath().split(java.io.File.pathSeparator)) {
+        for (String entry : testClassPath().split(File.pathSeparator)) {
             Path source = Path.of(entry);
             if (!entry.contains("xdp") || !Files.exists(source)) {
                 continue;
@@ -131,7 +133,7 @@ class LifecycleTest {
             copies.add(target.toString());
         }
         Commands.run(Duration.ofSeconds(10), "chmod", "-R", "a+rX", dir.toString());
-        return String.join(java.io.File.pathSeparator, copies);
+        return String.join(File.pathSeparator, copies);
     }
 
     /** Surefire's real test class path (java.class.path may be a manifest-only jar). */

@@ -11,11 +11,13 @@ final class ProgramProbe {
     private static final int XDP_PASS = 2;
 
     private final CounterProgram program;
+    private final WindowInProgress window;
     private Statistics statistics;
 
     ProgramProbe(CounterProgram program) {
         this.program = program;
-        this.statistics = program.currentStatistics();
+        this.window = new WindowInProgress(program);
+        this.statistics = window.statistics();
     }
 
     /**
@@ -29,7 +31,7 @@ final class ProgramProbe {
             throw new AssertionError("program returned " + result.returnValue() + ", not XDP_PASS");
         }
         Statistics before = statistics;
-        Statistics after = program.currentStatistics();
+        Statistics after = window.statistics();
         statistics = after;
         if (after.insertFailed() != before.insertFailed()) {
             return Outcome.ignored(null);
@@ -60,6 +62,6 @@ final class ProgramProbe {
     }
 
     private long packets(Outcome o) {
-        return program.currentPackets(o.network(), o.source(), o.transport(), o.port());
+        return window.packets(o.network(), o.source(), o.transport(), o.port());
     }
 }

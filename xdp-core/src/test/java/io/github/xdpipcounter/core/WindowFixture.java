@@ -1,14 +1,15 @@
 package io.github.xdpipcounter.core;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.xdpipcounter.core.bpf.SharedLayouts;
+import io.github.xdpipcounter.core.bpf.XicKeyLayout;
+import io.github.xdpipcounter.core.bpf.XicRecordLayout;
 
 /**
  * Builds a {@link Window} as the program would have produced it, packed in
@@ -45,22 +46,16 @@ public final class WindowFixture {
             raw = address.startsWith("::ffff:") && address.contains(".")
                     ? mapped(InetAddress.getByName(address.substring(7)).getAddress())
                     : InetAddress.getByName(address).getAddress();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException(address, e);
         }
         Network network = raw.length == 4 ? Network.IPV4 : Network.IPV6;
-        boolean isV4 = network == Network.IPV4;
-        byte[] key = new byte[SourceTable.keySize(network)];
-        MemorySegment k = MemorySegment.ofArray(key);
-        MemorySegment.copy(raw, 0, k, ValueLayout.JAVA_BYTE, isV4 ? SharedLayouts.KEY_V4_SADDR : SharedLayouts.KEY_V6_SADDR, raw.length);
-        k.set(ValueLayout.JAVA_SHORT_UNALIGNED, isV4 ? SharedLayouts.KEY_V4_PORT : SharedLayouts.KEY_V6_PORT, (short) port);
-        k.set(ValueLayout.JAVA_BYTE, isV4 ? SharedLayouts.KEY_V4_TRANSPORT : SharedLayouts.KEY_V6_TRANSPORT, (byte) transport.code());
-        MemorySegment record = MemorySegment.ofArray(new byte[(int) SharedLayouts.RECORD_SIZE]);
-        record.set(ValueLayout.JAVA_LONG_UNALIGNED, SharedLayouts.RECORD_PACKETS, packets);
-        record.set(ValueLayout.JAVA_LONG_UNALIGNED, SharedLayouts.RECORD_BYTES, bytes);
-        record.set(ValueLayout.JAVA_LONG_UNALIGNED, SharedLayouts.RECORD_FIRST_SEEN, startNanos + firstSeen.toNanos());
-        record.set(ValueLayout.JAVA_LONG_UNALIGNED, SharedLayouts.RECORD_LAST_SEEN, startNanos + lastSeen.toNanos());
-        (isV4 ? v4 : v6).append(k, record, 1);
+        XicKeyLayout layout = SourceTable.keyLayout(network);
+        MemorySegment key = MemorySegment.ofArray(new byte[layout.size()]);
+        layout.write(key, raw, port, transport.code());
+        MemorySegment record = MemorySegment.ofArray(new byte[XicRecordLayout.SIZE]);
+        XicRecordLayout.write(record, packets, bytes, startNanos + firstSeen.toNanos(), startNanos + lastSeen.toNanos());
+        (network == Network.IPV4 ? v4 : v6).append(key, record, 1);
         return this;
     }
 

@@ -7,7 +7,7 @@ import io.github.xdpipcounter.core.CounterConfig;
 import io.github.xdpipcounter.core.IpCounter;
 import io.github.xdpipcounter.core.PortSelection;
 import io.github.xdpipcounter.core.Version;
-import io.github.xdpipcounter.core.bpf.Libbpf;
+import io.github.xdpipcounter.core.bpf.SystemLibbpf;
 
 /**
  * What the metrics say about the counter itself, fixed for its lifetime.
@@ -27,7 +27,7 @@ public record CounterInfo(String version, String libbpfVersion, List<String> int
     /** The info of a running counter. */
     public static CounterInfo of(IpCounter counter) {
         CounterConfig config = counter.config();
-        return new CounterInfo(Version.current(), Libbpf.version(), config.interfaces(), config.mode().label(),
+        return new CounterInfo(Version.current(), SystemLibbpf.version(), config.interfaces(), config.mode().label(),
                 config.ports(), config.window(), config.maxSources());
     }
 }

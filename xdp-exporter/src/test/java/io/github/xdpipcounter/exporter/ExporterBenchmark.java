@@ -26,7 +26,7 @@ import io.github.xdpipcounter.core.CounterProgram;
 import io.github.xdpipcounter.core.PortSelection;
 import io.github.xdpipcounter.core.Version;
 import io.github.xdpipcounter.core.Window;
-import io.github.xdpipcounter.core.bpf.Libbpf;
+import io.github.xdpipcounter.core.bpf.SystemLibbpf;
 
 import static io.github.xdpipcounter.core.testing.Frames.ETH_P_IP;
 import static io.github.xdpipcounter.core.testing.Frames.IPPROTO_TCP;
@@ -64,7 +64,7 @@ public final class ExporterBenchmark {
              Exporter exporter = Exporter.bind(new ExporterConfig(InetAddress.getLoopbackAddress(), 0, true))) {
             program.selectPorts(selection);
             AtomicReference<Window> latest = new AtomicReference<>();
-            CounterInfo info = new CounterInfo(Version.current(), Libbpf.version(), java.util.List.of("bench0"), "skb",
+            CounterInfo info = new CounterInfo(Version.current(), SystemLibbpf.version(), java.util.List.of("bench0"), "skb",
                     selection, Duration.ofSeconds(60), max + max / 4);
             WindowMetrics metrics = exporter.publish(info, () -> Optional.ofNullable(latest.get()));
             String base = "http://127.0.0.1:" + exporter.port();

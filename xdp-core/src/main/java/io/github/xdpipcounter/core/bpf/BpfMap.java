@@ -17,11 +17,11 @@ public final class BpfMap {
     private final int keySize;
     private final int valueSize;
     private final int maxEntries;
-    private volatile int fd;
+    private final FileDescriptor fd;
 
     BpfMap(String name, MemorySegment map) {
         this.name = name;
-        this.fd = LibBpf.bpf_map__fd(map);
+        this.fd = new FileDescriptor("BPF map " + name, LibBpf.bpf_map__fd(map));
         this.keySize = LibBpf.bpf_map__key_size(map);
         this.valueSize = LibBpf.bpf_map__value_size(map);
         this.maxEntries = LibBpf.bpf_map__max_entries(map);
@@ -31,12 +31,9 @@ public final class BpfMap {
         return name;
     }
 
+    /** The map's file descriptor, valid until its object is closed. */
     public int fd() {
-        int f = fd;
-        if (f < 0) {
-            throw new IllegalStateException("BPF map " + name + " is closed");
-        }
-        return f;
+        return fd.value();
     }
 
     public int keySize() {
@@ -223,8 +220,9 @@ public final class BpfMap {
         }
     }
 
-    void invalidate() {
-        fd = -1;
+    /** Its object closed the descriptor. */
+    void forgetDescriptor() {
+        fd.forget();
     }
 
     /** How {@link #readAll} reads a map. */

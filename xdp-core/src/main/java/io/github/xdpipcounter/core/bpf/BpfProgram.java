@@ -9,11 +9,11 @@ import io.github.xdpipcounter.core.internal.libbpf.bpf_test_run_opts;
 /** A loaded BPF program; owned by its {@link BpfObject}. */
 public final class BpfProgram {
     private final String name;
-    private volatile int fd;
+    private final FileDescriptor fd;
 
     BpfProgram(String name, int fd) {
         this.name = name;
-        this.fd = fd;
+        this.fd = new FileDescriptor("BPF program " + name, fd);
     }
 
     public String name() {
@@ -22,11 +22,7 @@ public final class BpfProgram {
 
     /** The program's file descriptor, valid until its object is closed. */
     public int fd() {
-        int f = fd;
-        if (f < 0) {
-            throw new IllegalStateException("BPF program " + name + " is closed");
-        }
-        return f;
+        return fd.value();
     }
 
     /**
@@ -61,8 +57,9 @@ public final class BpfProgram {
         }
     }
 
-    void invalidate() {
-        fd = -1;
+    /** Its object closed the descriptor. */
+    void forgetDescriptor() {
+        fd.forget();
     }
 
     /** The result of a test run: the program's return value and its mean duration. */

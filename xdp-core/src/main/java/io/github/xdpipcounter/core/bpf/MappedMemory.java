@@ -10,23 +10,25 @@ import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
  * A BPF array map's value memory mapped into this process, shared with the
  * running program: a store here is seen by the next packet, with no system
  * call. libbpf makes its global-data maps (.bss, .data) mappable.
+ *
+ * <p>The mapping belongs to a shared arena: once closed, every access
+ * through its segments fails with an {@link IllegalStateException}, even
+ * one racing with the close, instead of touching unmapped memory.
  */
-public final class MappedMemory implements AutoCloseable {
+final class MappedMemory implements AutoCloseable {
     private static final MethodHandle MMAP = CapturedErrno.downcall(LibBpf.mmap$address(), LibBpf.mmap$descriptor());
 
-    private final String mapName;
-    private final long size;
-    private MemorySegment memory;
+    private final Arena arena;
+    private final MemorySegment memory;
 
-    private MappedMemory(String mapName, MemorySegment memory) {
-        this.mapName = mapName;
-        this.size = memory.byteSize();
+    private MappedMemory(Arena arena, MemorySegment memory) {
+        this.arena = arena;
         this.memory = memory;
     }
 
-    /** Maps the first {@code size} bytes of a single-entry array map created with BPF_F_MMAPABLE. */
-    public static MappedMemory map(BpfMap map, long size) {
-        long pageAligned = (size + 4095) & ~4095L;
+    /** Maps the value of a single-entry array map created with BPF_F_MMAPABLE. */
+    static MappedMemory map(BpfMap map) {
+        long pageAligned = (map.valueSize() + 4095L) & ~4095L;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = CapturedErrno.allocate(arena);
             MemorySegment address = (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, pageAligned,
@@ -34,7 +36,9 @@ public final class MappedMemory implements AutoCloseable {
             if (address.address() == -1L) {
                 throw new BpfException("memory-map BPF map " + map.name(), CapturedErrno.errno(errno));
             }
-            return new MappedMemory(map.name(), address.reinterpret(pageAligned));
+            Arena mapping = Arena.ofShared();
+            return new MappedMemory(mapping, address.reinterpret(pageAligned, mapping,
+                    unmapped -> LibBpf.munmap(unmapped, pageAligned)));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -42,20 +46,16 @@ public final class MappedMemory implements AutoCloseable {
         }
     }
 
-    /** The mapped memory; invalid after {@link #close()}. */
-    public synchronized MemorySegment segment() {
-        if (memory == null) {
-            throw new IllegalStateException("mapping of BPF map " + mapName + " is closed");
-        }
+    /** The mapped memory; accesses fail once this is closed. */
+    MemorySegment segment() {
         return memory;
     }
 
     /** Unmaps the memory. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (memory != null) {
-            LibBpf.munmap(memory, size);
-            memory = null;
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
         }
     }
 }

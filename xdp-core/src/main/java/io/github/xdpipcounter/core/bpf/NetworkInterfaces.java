@@ -20,7 +20,7 @@ public final class NetworkInterfaces {
      * @throws IllegalArgumentException when there is no such interface
      */
     public static int indexOf(String name) {
-        Libbpf.requireAvailable();
+        SystemLibbpf.requireAvailable();
         if (name.isEmpty() || name.length() >= 16 || name.contains("/") || name.isBlank()) {
             throw new IllegalArgumentException("'" + name + "' is not a valid network interface name");
         }

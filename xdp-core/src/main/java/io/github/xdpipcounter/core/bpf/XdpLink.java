@@ -17,13 +17,13 @@ public final class XdpLink implements AutoCloseable {
     private final String interfaceName;
     private final int interfaceIndex;
     private final XdpMode mode;
-    private int fd;
+    private final FileDescriptor fd;
 
     private XdpLink(String interfaceName, int interfaceIndex, XdpMode mode, int fd) {
         this.interfaceName = interfaceName;
         this.interfaceIndex = interfaceIndex;
         this.mode = mode;
-        this.fd = fd;
+        this.fd = new FileDescriptor("XDP link on " + interfaceName, fd);
     }
 
     /**
@@ -73,17 +73,14 @@ public final class XdpLink implements AutoCloseable {
         return mode;
     }
 
-    public synchronized boolean isAttached() {
-        return fd >= 0;
+    public boolean isAttached() {
+        return fd.isOpen();
     }
 
     /** Detaches the program. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (fd >= 0) {
-            LibBpf.close(fd);
-            fd = -1;
-        }
+    public void close() {
+        fd.close();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.xdpipcounter.core.bpf;
 
+import java.util.Locale;
+
 import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
 
 /** Where an XDP program runs. */
@@ -24,7 +26,7 @@ public enum XdpMode {
 
     /** Parses skb, driver or hw (also "generic", "native", "offload"). */
     public static XdpMode parse(String text) {
-        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "skb", "generic" -> SKB;
             case "driver", "drv", "native" -> DRIVER;
             case "hw", "offload" -> HW;

@@ -8,6 +8,7 @@ import java.util.Arrays;
 
 import io.github.xdpipcounter.core.CounterProgram;
 import io.github.xdpipcounter.core.bpf.BpfObject;
+import io.github.xdpipcounter.core.bpf.OpenBpfObject;
 import io.github.xdpipcounter.core.bpf.BpfProgram;
 
 import static io.github.xdpipcounter.core.testing.Frames.*;
@@ -27,12 +28,12 @@ public final class ProgramCostBenchmark {
         int repeat = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 7;
         byte[] syn = ethernet(ETH_P_IP, ipv4("192.0.2.7", "198.51.100.1", IPPROTO_TCP, tcp(40000, 22)));
-        try (BpfObject empty = BpfObject.open("empty", Files.readAllBytes(Path.of(args[0])));
-             BpfObject naive = BpfObject.open("naive_counter", Files.readAllBytes(Path.of(args[1])));
+        try (OpenBpfObject openEmpty = OpenBpfObject.open("empty", Files.readAllBytes(Path.of(args[0])));
+             OpenBpfObject openNaive = OpenBpfObject.open("naive_counter", Files.readAllBytes(Path.of(args[1])));
+             BpfObject empty = openEmpty.load();
+             BpfObject naive = openNaive.load();
              CounterProgram counter = CounterProgram.load(65_536);
              Arena arena = Arena.ofConfined()) {
-            empty.load();
-            naive.load();
             MemorySegment frame = arena.allocate(syn.length);
             frame.copyFrom(MemorySegment.ofArray(syn));
             BpfProgram[] programs = {empty.program("xdp_empty"), naive.program("xdp_naive_counter"), counter.program()};

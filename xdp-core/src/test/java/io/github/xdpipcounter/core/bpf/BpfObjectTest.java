@@ -2,7 +2,6 @@ package io.github.xdpipcounter.core.bpf;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.xdpipcounter.core.CounterProgram;
 import io.github.xdpipcounter.core.testing.RequiresRoot;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,11 +12,12 @@ class BpfObjectTest {
 
     @Test
     void aVerifierRejectionCarriesTheVerifierLog() {
-        try (BpfObject object = BpfObject.openResource("rejected", BpfObjectTest.class, "/bpf/rejected.bpf.o")) {
+        try (OpenBpfObject object = OpenBpfObject.openResource("rejected", BpfObjectTest.class, "/bpf/rejected.bpf.o")) {
             assertThatThrownBy(object::load)
-                    .isInstanceOfSatisfying(BpfException.class, e -> {
+                    .isInstanceOfSatisfying(VerifierException.class, e -> {
                         assertThat(e.operation()).isEqualTo("load BPF object rejected");
                         assertThat(e.errno()).isPositive();
+                        assertThat(e.verifierLog()).contains("invalid access to packet").doesNotContain("libbpf:");
                         assertThat(e.libbpfLog()).contains("invalid access to packet");
                         assertThat(e.getMessage()).contains("load BPF object rejected failed")
                                 .contains("invalid access to packet");
@@ -27,15 +27,17 @@ class BpfObjectTest {
 
     @Test
     void anElfThatIsNotOneIsAClearError() {
-        assertThatThrownBy(() -> BpfObject.open("garbage", new byte[] {1, 2, 3, 4}))
+        assertThatThrownBy(() -> OpenBpfObject.open("garbage", new byte[] {1, 2, 3, 4}))
                 .isInstanceOf(BpfException.class)
                 .hasMessageStartingWith("open BPF object garbage failed: ");
     }
 
     @Test
     void closingTwiceIsHarmlessAndUseAfterCloseIsAClearError() {
-        BpfObject object = BpfObject.openResource("xdp_ip_counter", CounterProgram.class, CounterProgram.OBJECT_RESOURCE);
-        object.load();
+        BpfObject object;
+        try (OpenBpfObject open = openCounterObject()) {
+            object = open.load();
+        }
         BpfMap stats = object.map("stats");
         object.close();
         object.close();
@@ -45,10 +47,25 @@ class BpfObjectTest {
 
     @Test
     void unknownMapsAndProgramsAreNamed() {
-        try (BpfObject object = BpfObject.openResource("xdp_ip_counter", CounterProgram.class, CounterProgram.OBJECT_RESOURCE)) {
-            assertThatThrownBy(() -> object.setMaxEntries("nope", 1)).hasMessage("BPF object xdp_ip_counter has no map named nope");
-            object.load();
-            assertThatThrownBy(() -> object.program("nope")).hasMessage("BPF object xdp_ip_counter has no program named nope");
+        try (OpenBpfObject open = openCounterObject()) {
+            assertThatThrownBy(() -> open.setMaxEntries("nope", 1)).hasMessage("BPF object xdp_ip_counter has no map named nope");
+            try (BpfObject object = open.load()) {
+                assertThatThrownBy(() -> object.program("nope")).hasMessage("BPF object xdp_ip_counter has no program named nope");
+            }
         }
+    }
+
+    @Test
+    void anObjectIsLoadedOnceAndTheOpenOneIsSpent() {
+        try (OpenBpfObject open = openCounterObject(); BpfObject object = open.load()) {
+            assertThat(object.map("stats").maxEntries()).isEqualTo(2);
+            assertThatThrownBy(open::load).isInstanceOf(IllegalStateException.class).hasMessageContaining("already loaded");
+            assertThatThrownBy(() -> open.setMaxEntries("stats", 4)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    /** The counter's object, read as a plain resource: these tests are about the wrapper. */
+    private static OpenBpfObject openCounterObject() {
+        return OpenBpfObject.openResource("xdp_ip_counter", BpfObjectTest.class, "/io/github/xdpipcounter/bpf/xdp_ip_counter.bpf.o");
     }
 }

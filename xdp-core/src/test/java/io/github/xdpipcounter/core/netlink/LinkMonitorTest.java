@@ -1,5 +1,7 @@
 package io.github.xdpipcounter.core.netlink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -286,8 +289,8 @@ class LinkMonitorTest {
     private static Path readNamespaceLink() {
         try {
             return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -296,7 +299,7 @@ class LinkMonitorTest {
         final BlockingQueue<LinkEvent> queue = new LinkedBlockingQueue<>();
         /** Events taken from the queue by a wait for another one, in order. */
         final List<LinkEvent> skipped = new ArrayList<>();
-        final List<LinkEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<LinkEvent> seen = new CopyOnWriteArrayList<>();
         final AtomicInteger lost = new AtomicInteger();
         final AtomicReference<Thread> deliveryThread = new AtomicReference<>();
 

@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.core.testing;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -95,7 +96,7 @@ public final class TwoHosts implements AutoCloseable {
                     assert err == 111, 'expected connection refused, got %d' % err
                     t.close()
                 """;
-        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", "-c", script, String.valueOf(datagrams),
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-c", script, String.valueOf(datagrams),
                 String.valueOf(udpPort), String.valueOf(tcpPort), COUNTER_V4, COUNTER_V6));
         cmd.addAll(PEER_V4);
         cmd.addAll(PEER_V6);

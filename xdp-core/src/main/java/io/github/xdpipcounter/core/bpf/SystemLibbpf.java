@@ -10,15 +10,16 @@ import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
  * point of this package checks it first, so that a missing or old libbpf is
  * one clear message instead of an {@link ExceptionInInitializerError}.
  */
-public final class Libbpf {
+public final class SystemLibbpf {
     /** The oldest libbpf whose behaviour (negative errno returns, batch ops) we rely on. */
     public static final int MIN_MAJOR = 1;
     public static final int MIN_MINOR = 0;
     private static final String LIBRARY = "libbpf.so.1";
+    private static final String LOAD = "load " + LIBRARY;
 
     private static volatile String version;
 
-    private Libbpf() {
+    private SystemLibbpf() {
     }
 
     /**
@@ -56,24 +57,17 @@ public final class Libbpf {
         try (Arena probe = Arena.ofConfined()) {
             SymbolLookup.libraryLookup(LIBRARY, probe);
         } catch (IllegalArgumentException e) {
-            throw new LibbpfUnavailableException(LIBRARY + " was not found: install libbpf "
+            throw new LibbpfUnavailableException(LOAD, LIBRARY + " was not found: install libbpf "
                     + MIN_MAJOR + "." + MIN_MINOR + " or newer (Debian/Ubuntu: apt-get install libbpf1;"
                     + " Fedora/RHEL: dnf install libbpf)");
         }
         int major = LibBpf.libbpf_major_version();
         int minor = LibBpf.libbpf_minor_version();
         if (major < MIN_MAJOR || (major == MIN_MAJOR && minor < MIN_MINOR)) {
-            throw new LibbpfUnavailableException("libbpf " + major + "." + minor + " is too old: install libbpf "
+            throw new LibbpfUnavailableException(LOAD, "libbpf " + major + "." + minor + " is too old: install libbpf "
                     + MIN_MAJOR + "." + MIN_MINOR + " or newer (Debian/Ubuntu: apt-get install libbpf1)");
         }
         LibbpfLog.install();
         version = major + "." + minor;
-    }
-
-    /** libbpf is missing or too old; the message says what to install. */
-    public static final class LibbpfUnavailableException extends IllegalStateException {
-        LibbpfUnavailableException(String message) {
-            super(message);
-        }
     }
 }

@@ -1,0 +1,107 @@
+package io.github.xdpipcounter.core;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Instant;
+
+import io.github.xdpipcounter.core.bpf.BpfMap;
+import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
+
+/**
+ * The program's two generations of source records and the flip between
+ * them that ends a window: which generation the program writes, when the
+ * window in progress began, and how the ended one is read and emptied.
+ *
+ * <h2>How a window flip is exact</h2>
+ * The program reads the slot (0 or 1) from its .bss once per packet and
+ * counts into generation {@code slot} of each generations map. To end a
+ * window, {@link #flip} stores the other slot through the memory-mapped
+ * .bss, then updates an entry of a map-of-maps: the kernel returns from that
+ * update only after every program run in flight has finished
+ * ({@code maybe_wait_bpf_programs}, a synchronize_rcu). Every packet that
+ * read the old slot is then counted in the old generation, every later one
+ * in the new: no packet lands in two windows or in none. The old generation
+ * is then read and emptied with batch operations while the program writes
+ * the other one.
+ */
+final class Generations {
+    private static final int READ_CHUNK = 8192;
+
+    /** One network's generation maps, by slot, and the map-of-maps the program reaches them through. */
+    record NetworkMaps(Network network, BpfMap[] bySlot, BpfMap outer) {
+    }
+
+    private final ProgramGlobals globals;
+    private final NetworkMaps v4;
+    private final NetworkMaps v6;
+    private final StatisticsReader statistics;
+    /** Guarded by this: flips and reads of the maps are serialised. */
+    private int slot;
+    /** When the window in progress began, on the program's clock. */
+    private long windowStartNanos;
+    /** Windows completed so far: the last one's sequence number. */
+    private long windows;
+    private boolean closed;
+
+    /** The program counts into slot 0 from {@code startNanos} on. */
+    Generations(ProgramGlobals globals, NetworkMaps v4, NetworkMaps v6, StatisticsReader statistics, long startNanos) {
+        this.globals = globals;
+        this.v4 = v4;
+        this.v6 = v6;
+        this.statistics = statistics;
+        this.windowStartNanos = startNanos;
+    }
+
+    /**
+     * Ends the current window: switches the program to the other generation,
+     * waits for packets in flight, then reads and empties the generation that
+     * ended. The window began when the previous one ended (or at load) and
+     * ends now, both on the monotonic clock.
+     */
+    synchronized Window flip(ReadStrategy strategy) {
+        if (closed) {
+            throw new IllegalStateException("the counter program is closed");
+        }
+        int ended = slot;
+        long startNanos = windowStartNanos;
+        Instant end = Instant.now();
+        long flipNanos = globals.tickAndSwitchTo(ended ^ 1);
+        slot = ended ^ 1;
+        windowStartNanos = flipNanos;
+        waitForRunningPrograms(ended);
+        SourceTable sourcesV4 = drain(v4, ended, strategy);
+        SourceTable sourcesV6 = drain(v6, ended, strategy);
+        return new Window(++windows, end, startNanos, flipNanos, sourcesV4, sourcesV6, statistics.drain(ended));
+    }
+
+    /** Waits for a flip in progress; flips fail from now on. */
+    synchronized void close() {
+        closed = true;
+    }
+
+    /** The generation the program writes now. */
+    synchronized int current() {
+        return slot;
+    }
+
+    /**
+     * Rewrites the ended generation's entry in each map-of-maps with the map
+     * it already holds. The program never notices; the update returns only
+     * once all program runs that could have read the old slot are over.
+     */
+    private void waitForRunningPrograms(int ended) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, ended);
+            for (NetworkMaps maps : new NetworkMaps[] {v4, v6}) {
+                maps.outer().update(key, arena.allocateFrom(ValueLayout.JAVA_INT, maps.bySlot()[ended].fd()));
+            }
+        }
+    }
+
+    private static SourceTable drain(NetworkMaps generations, int ended, ReadStrategy strategy) {
+        SourceTable.Builder table = new SourceTable.Builder(generations.network());
+        generations.bySlot()[ended].readAll(strategy, true, READ_CHUNK, table::append);
+        return table.build();
+    }
+}

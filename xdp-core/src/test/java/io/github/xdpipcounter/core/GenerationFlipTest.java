@@ -1,0 +1,149 @@
+package io.github.xdpipcounter.core;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
+import io.github.xdpipcounter.core.testing.RecordKeys;
+import io.github.xdpipcounter.core.testing.RequiresRoot;
+
+import static io.github.xdpipcounter.core.testing.Frames.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The flip between generations that ends a window ({@link Generations},
+ * through {@link CounterProgram}): exactness under load, map reads,
+ * capacity and port selection at run time, through BPF_PROG_TEST_RUN.
+ */
+@RequiresRoot
+class GenerationFlipTest {
+
+    /** A TCP SYN from the n-th address of 10.0.0.0/8 (IPv4) or 2001:db8::/64 (IPv6, odd n). */
+    static byte[] synFrom(int n, int port) {
+        if (n % 2 == 1) {
+            String src = "2001:db8::" + Integer.toHexString(n >>> 16) + ":" + Integer.toHexString(n & 0xffff);
+            return ethernet(ETH_P_IPV6, ipv6(src, "2001:db8:ffff::1", IPPROTO_TCP, tcp(40000, port)));
+        }
+        String src = "10." + ((n >>> 16) & 0xff) + "." + ((n >>> 8) & 0xff) + "." + (n & 0xff);
+        return ethernet(ETH_P_IP, ipv4(src, "192.0.2.1", IPPROTO_TCP, tcp(40000, port)));
+    }
+
+    @Test
+    void everyPacketSentAcrossFlipsLandsInExactlyOneWindow() throws Exception {
+        int flipsWanted = 10;
+        int maxPackets = 400_000;
+        try (CounterProgram program = CounterProgram.load(maxPackets + maxPackets / 4)) {
+            AtomicInteger sent = new AtomicInteger();
+            AtomicInteger flips = new AtomicInteger();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            // Sends distinct sources until the flips are done: bounded by count and by time.
+            Thread sender = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < maxPackets && flips.get() < flipsWanted && System.nanoTime() < deadline; i++) {
+                    program.program().testRun(synFrom(i, 22));
+                    sent.incrementAndGet();
+                }
+            });
+            List<Window> windows = new ArrayList<>();
+            while (sender.isAlive()) {
+                Thread.sleep(2);
+                Window w = program.completeWindow();
+                windows.add(w);
+                flips.incrementAndGet();
+            }
+            sender.join();
+            windows.add(program.completeWindow());
+            int packets = sent.get();
+
+            assertThat(flips.get()).as("flips while packets were sent").isGreaterThanOrEqualTo(flipsWanted);
+            assertThat(windows.stream().filter(w -> w.sourceCount() > 0).count()).as("windows with packets").isGreaterThan(2);
+            Set<InetAddress> sources = new HashSet<>();
+            long total = 0;
+            for (Window w : windows) {
+                for (Source s : w.sources()) {
+                    assertThat(sources.add(s.address())).as("%s counted in two windows", s.address()).isTrue();
+                    assertThat(s.packets()).isEqualTo(1);
+                    assertThat(s.firstSeen()).isBetween(w.start(), w.end());
+                    assertThat(s.lastSeen()).isBetween(s.firstSeen(), w.end());
+                }
+                assertThat(w.sourcesTimedOutsideWindow()).as("kernel times outside the window").isZero();
+                total += w.countedPackets();
+                assertThat(w.capacityExceeded()).isFalse();
+            }
+            assertThat(total).isEqualTo(packets);
+            assertThat(sources).hasSize(packets);
+        }
+    }
+
+    @Test
+    void batchAndPerKeyReadsGiveTheSameWindow() {
+        try (CounterProgram program = CounterProgram.load(16_384)) {
+            Window batch = fillAndComplete(program, ReadStrategy.BATCH);
+            Window perKey = fillAndComplete(program, ReadStrategy.PER_KEY);
+            assertThat(batch.sourceCount()).isEqualTo(10_000);
+            assertThat(contents(perKey)).isEqualTo(contents(batch));
+            assertThat(perKey.portActivity()).isEqualTo(batch.portActivity());
+            assertThat(perKey.statistics()).isEqualTo(batch.statistics());
+        }
+    }
+
+    private static Window fillAndComplete(CounterProgram program, ReadStrategy strategy) {
+        for (int i = 0; i < 10_000; i++) {
+            for (int repeat = 0; repeat <= i % 3; repeat++) {
+                program.program().testRun(synFrom(i, 1000 + i % 7));
+            }
+        }
+        program.program().testRun(ethernet(ETH_P_ARP, new byte[28]));
+        return program.completeWindow(strategy);
+    }
+
+    private static Map<String, String> contents(Window w) {
+        Map<String, String> m = new HashMap<>();
+        w.forEachSource(s -> m.put(RecordKeys.of(s), s.packets() + "/" + s.bytes()));
+        return m;
+    }
+
+    @Test
+    void aTinyMapReportsCapacityExceeded() {
+        try (CounterProgram program = CounterProgram.load(16)) {
+            for (int i = 0; i < 1000; i++) {
+                program.program().testRun(synFrom(2 * i, 22));
+            }
+            Window w = program.completeWindow();
+            assertThat(w.sourceCount()).isLessThanOrEqualTo(16);
+            assertThat(w.statistics().inserted()).isEqualTo(1000);
+            assertThat(w.capacityExceeded()).isTrue();
+            assertThat(w.evictedSources()).isEqualTo(1000 - w.sourceCount());
+
+            // The next window starts empty and within capacity again.
+            program.program().testRun(synFrom(0, 22));
+            Window next = program.completeWindow();
+            assertThat(next.sourceCount()).isEqualTo(1);
+            assertThat(next.capacityExceeded()).isFalse();
+        }
+    }
+
+    @Test
+    void portSelectionChangesAtRunTimeWithoutReload() {
+        try (CounterProgram program = CounterProgram.load(1024)) {
+            program.selectPorts(PortSelection.parse("22,8000-8100"));
+            for (int port : new int[] {22, 23, 8000, 8100, 8101}) {
+                program.program().testRun(synFrom(0, port));
+            }
+            program.selectPorts(PortSelection.all());
+            program.program().testRun(synFrom(0, 23));
+            Window w = program.completeWindow();
+            assertThat(w.portActivity()).extracting(PortActivity::port).containsExactly(22, 23, 8000, 8100);
+            assertThat(w.statistics().ignored(IgnoreReason.PORT_FILTERED)).isEqualTo(2);
+            assertThat(w.activity(Network.IPV4, Transport.TCP, 8101).uniqueSources()).isZero();
+        }
+    }
+}
