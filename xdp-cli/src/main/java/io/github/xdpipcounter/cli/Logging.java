@@ -3,6 +3,7 @@ package io.github.xdpipcounter.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -22,6 +23,16 @@ final class Logging {
 
     private static volatile Level configured = Level.INFO;
 
+    /**
+     * Loggers kept at WARNING even with --verbose. Held here: java.util.logging
+     * references loggers weakly, and one that is collected comes back with the
+     * root's level (with --verbose, a trace of Runtime.exit on every signal).
+     */
+    private static final List<Logger> QUIETED = List.of(
+            Logger.getLogger("io.prometheus"),
+            Logger.getLogger("com.sun.net.httpserver"),
+            Logger.getLogger("java.lang.Runtime")); // logs every exit, with a trace, at DEBUG
+
     static void configure(Level level) {
         configured = level;
         Logger root = Logger.getLogger("");
@@ -33,10 +44,9 @@ final class Logging {
         stderr.setFormatter(new OneLine(level.intValue() <= Level.FINE.intValue()));
         root.addHandler(stderr);
         root.setLevel(level);
-        // Third-party libraries stay at WARNING even with --verbose.
-        Logger.getLogger("io.prometheus").setLevel(Level.WARNING);
-        Logger.getLogger("com.sun.net.httpserver").setLevel(Level.WARNING);
-        Logger.getLogger("java.lang.Runtime").setLevel(Level.WARNING); // logs every exit, with a trace, at DEBUG
+        for (Logger quieted : QUIETED) {
+            quieted.setLevel(Level.WARNING);
+        }
     }
 
     /** "xdp-ip-counter: message", with the level when it is not INFO. */
