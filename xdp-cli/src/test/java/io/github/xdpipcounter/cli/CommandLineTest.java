@@ -58,6 +58,7 @@ class CommandLineTest {
         assertThat(s.counter().maxSources()).isEqualTo(65_536);
         assertThat(s.exporter().port()).isEqualTo(3031);
         assertThat(s.exporter().serveIpList()).isFalse();
+        assertThat(s.exporter().unservedList()).isEqualTo("/list is not served: start xdp-ip-counter with --serve-ip-list");
         assertThat(s.exporter().bind().isAnyLocalAddress()).isTrue();
         assertThat(s.logLevel()).isEqualTo(Level.INFO);
         assertThat(err.toString()).isEmpty();

@@ -150,6 +150,10 @@ class XdpIpCounterIT {
                      "-i", hosts.counterInterface)) {
             tool.awaitLine(XdpIpCounterIT::isStartupLine, START_LIMIT);
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
+            // Without --serve-ip-list, /list names the flag that turns it on.
+            Http.Response list = Http.get(hosts.counter, "http://127.0.0.1:3031/list");
+            assertThat(list.status()).isEqualTo(404);
+            assertThat(list.body()).isEqualTo("{\"error\":\"/list is not served: start xdp-ip-counter with --serve-ip-list\"}");
             long before = System.nanoTime();
             tool.signal("INT");
             assertThat(tool.awaitExit(Duration.ofSeconds(10))).isZero();

@@ -172,11 +172,26 @@ class ExporterHttpTest {
     @Test
     void withoutServeIpListTheListIsA404ThatSaysHowToTurnItOn() throws Exception {
         try (Exporter quiet = Exporter.bind(new ExporterConfig(InetAddress.getLoopbackAddress(), 0, false))) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + quiet.port() + "/list")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = getList(quiet);
             assertThat(response.statusCode()).isEqualTo(404);
-            assertThat(response.body()).contains("--serve-ip-list");
+            assertThat(response.body()).isEqualTo("{\"error\":\"/list is not served (ExporterConfig.serveIpList is false)\"}");
         }
+    }
+
+    @Test
+    void theEmbedderSaysInItsOwnTermsHowToTurnTheListOn() throws Exception {
+        ExporterConfig config = new ExporterConfig(InetAddress.getLoopbackAddress(), 0, false)
+                .withUnservedList("ask the operator for the list");
+        try (Exporter quiet = Exporter.bind(config)) {
+            HttpResponse<String> response = getList(quiet);
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(response.body()).isEqualTo("{\"error\":\"ask the operator for the list\"}");
+        }
+    }
+
+    private HttpResponse<String> getList(Exporter served) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + served.port() + "/list")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
