@@ -3,6 +3,7 @@ package io.github.xdpipcounter.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -22,6 +23,15 @@ final class Logging {
 
     private static volatile Level configured = Level.INFO;
 
+    /**
+     * Stay at WARNING even with --verbose: third-party libraries, and the JDK's
+     * Runtime, which logs every exit with a stack trace at DEBUG. Held here
+     * because java.util.logging holds loggers weakly: one collected forgets its
+     * level, and the next exit after a garbage collection would print its trace.
+     */
+    private static final List<Logger> QUIETED = List.of(Logger.getLogger("io.prometheus"),
+            Logger.getLogger("com.sun.net.httpserver"), Logger.getLogger("java.lang.Runtime"));
+
     static void configure(Level level) {
         configured = level;
         Logger root = Logger.getLogger("");
@@ -33,10 +43,7 @@ final class Logging {
         stderr.setFormatter(new OneLine(level.intValue() <= Level.FINE.intValue()));
         root.addHandler(stderr);
         root.setLevel(level);
-        // Third-party libraries stay at WARNING even with --verbose.
-        Logger.getLogger("io.prometheus").setLevel(Level.WARNING);
-        Logger.getLogger("com.sun.net.httpserver").setLevel(Level.WARNING);
-        Logger.getLogger("java.lang.Runtime").setLevel(Level.WARNING); // logs every exit, with a trace, at DEBUG
+        QUIETED.forEach(logger -> logger.setLevel(Level.WARNING));
     }
 
     /** "xdp-ip-counter: message", with the level when it is not INFO. */
