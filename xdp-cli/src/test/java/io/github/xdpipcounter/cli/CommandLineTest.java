@@ -1,5 +1,7 @@
 package io.github.xdpipcounter.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -210,9 +212,9 @@ class CommandLineTest {
         CommandLine cli = Main.commandLine(settings -> {
             throw new IllegalStateException("something broke\nsecond line");
         });
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream saved = System.err;
-        System.setErr(new java.io.PrintStream(captured, true));
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(captured, true));
         try {
             assertThat(cli.execute("-i", "lo")).isEqualTo(1);
         } finally {

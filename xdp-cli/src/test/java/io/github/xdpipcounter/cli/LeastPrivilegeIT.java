@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -130,7 +131,7 @@ class LeastPrivilegeIT {
         Process launcher = new ProcessBuilder("env", "XIC_JAR=" + jar, "XIC_USER=nobody", "XIC_DRY_RUN=1",
                 LAUNCHER.toString()).redirectErrorStream(true).start();
         launcher.getOutputStream().close();
-        String output = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(launcher.waitFor()).isEqualTo(1);
         assertThat(output).isEqualTo("xdp-ip-counter: error: user nobody cannot read " + jar + ": copy it where nobody can"
                 + " (e.g. /opt/xdp-ip-counter/), set XIC_USER, or XIC_KEEP_ROOT=1\n");

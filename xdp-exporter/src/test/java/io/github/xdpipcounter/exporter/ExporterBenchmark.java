@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.exporter;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,7 +66,7 @@ public final class ExporterBenchmark {
              Exporter exporter = Exporter.bind(new ExporterConfig(InetAddress.getLoopbackAddress(), 0, true))) {
             program.selectPorts(selection);
             AtomicReference<Window> latest = new AtomicReference<>();
-            CounterInfo info = new CounterInfo(Version.current(), Libbpf.version(), java.util.List.of("bench0"), "skb",
+            CounterInfo info = new CounterInfo(Version.current(), Libbpf.version(), List.of("bench0"), "skb",
                     selection, Duration.ofSeconds(60), max + max / 4);
             WindowMetrics metrics = exporter.publish(info, () -> Optional.ofNullable(latest.get()));
             String base = "http://127.0.0.1:" + exporter.port();
@@ -163,7 +165,7 @@ public final class ExporterBenchmark {
             });
             long t0 = System.nanoTime();
             try (InputStream body = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
-                bytes = body.transferTo(java.io.OutputStream.nullOutputStream());
+                bytes = body.transferTo(OutputStream.nullOutputStream());
             }
             long elapsed = System.nanoTime() - t0;
             sampler.interrupt();
