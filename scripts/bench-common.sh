@@ -1,4 +1,4 @@
-# Shared by the benchmark scripts: build, then run a class from xdp-core's tests. Source it.
+# Shared by the benchmark scripts: build, then run a class of the xdp-bench module. Source it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/lib.sh"
@@ -9,10 +9,10 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 cd "$root"
-mvn -B -ntp -q install -DskipTests >/dev/null
-mvn -B -ntp -q -pl xdp-core dependency:build-classpath -Dmdep.includeScope=test \
+# One reactor build: the class path names this checkout's jars, not what ~/.m2 holds.
+mvn -B -ntp -q -pl xdp-bench -am package -DskipTests dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-bench_classpath="$root/xdp-core/target/test-classes:$root/xdp-core/target/classes:$(cat xdp-core/target/bench-classpath.txt)"
+bench_classpath="$root/xdp-bench/target/classes:$(cat xdp-bench/target/bench-classpath.txt)"
 
 run_bench() {
   java --enable-native-access=ALL-UNNAMED -Xmx2g -cp "$bench_classpath" "$@"

@@ -24,14 +24,13 @@ final class Logging {
     private static volatile Level configured = Level.INFO;
 
     /**
-     * Loggers kept at WARNING even with --verbose. Held here: java.util.logging
-     * references loggers weakly, and one that is collected comes back with the
-     * root's level (with --verbose, a trace of Runtime.exit on every signal).
+     * Stay at WARNING even with --verbose: third-party libraries, and the JDK's
+     * Runtime, which logs every exit with a stack trace at DEBUG. Held here
+     * because java.util.logging holds loggers weakly: one collected forgets its
+     * level, and the next exit after a garbage collection would print its trace.
      */
-    private static final List<Logger> QUIETED = List.of(
-            Logger.getLogger("io.prometheus"),
-            Logger.getLogger("com.sun.net.httpserver"),
-            Logger.getLogger("java.lang.Runtime")); // logs every exit, with a trace, at DEBUG
+    private static final List<Logger> QUIETED = List.of(Logger.getLogger("io.prometheus"),
+            Logger.getLogger("com.sun.net.httpserver"), Logger.getLogger("java.lang.Runtime"));
 
     static void configure(Level level) {
         configured = level;
@@ -44,9 +43,7 @@ final class Logging {
         stderr.setFormatter(new OneLine(level.intValue() <= Level.FINE.intValue()));
         root.addHandler(stderr);
         root.setLevel(level);
-        for (Logger quieted : QUIETED) {
-            quieted.setLevel(Level.WARNING);
-        }
+        QUIETED.forEach(logger -> logger.setLevel(Level.WARNING));
     }
 
     /** "xdp-ip-counter: message", with the level when it is not INFO. */

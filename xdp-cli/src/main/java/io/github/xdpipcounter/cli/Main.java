@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.cli;
 
 import java.io.PrintWriter;
+import java.util.logging.Level;
 
 import io.github.xdpipcounter.exporter.JdkHttpServerSettings;
 import picocli.CommandLine;
@@ -64,7 +65,7 @@ public final class Main {
             service = Service.start(settings);
         } catch (Service.StartFailure e) {
             Logging.error(System.err, e.getMessage());
-            if (settings.logLevel().intValue() <= java.util.logging.Level.FINE.intValue()) {
+            if (settings.logLevel().intValue() <= Level.FINE.intValue()) {
                 e.getCause().printStackTrace();
             }
             shutdown.exitStatus(EXIT_FAILURE);

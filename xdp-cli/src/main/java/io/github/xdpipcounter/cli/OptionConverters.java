@@ -6,6 +6,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,15 +29,39 @@ final class OptionConverters {
     private OptionConverters() {
     }
 
-    /** {@code 22,80,8000-8100}, or {@code 0} for every port. */
-    static final class Ports implements ITypeConverter<PortSelection> {
+    /** Digits only (no sign, no spaces), from 1 to {@code max}. */
+    private static OptionalInt wholeNumber(String text, int max) {
+        if (text.matches("\\d{1,10}")) {
+            long n = Long.parseLong(text);
+            if (n >= 1 && n <= max) {
+                return OptionalInt.of((int) n);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** A value the library parses itself: its message says what is wrong, picocli adds the option. */
+    private abstract static class LibraryParsed<T> implements ITypeConverter<T> {
+        private final Function<String, T> parse;
+
+        LibraryParsed(Function<String, T> parse) {
+            this.parse = parse;
+        }
+
         @Override
-        public PortSelection convert(String value) {
+        public T convert(String value) {
             try {
-                return PortSelection.parse(value);
+                return parse.apply(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** {@code 22,80,8000-8100}, or {@code 0} for every port. */
+    static final class Ports extends LibraryParsed<PortSelection> {
+        Ports() {
+            super(PortSelection::parse);
         }
     }
 
@@ -67,26 +93,18 @@ final class OptionConverters {
     static final class ServerPort implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            String v = value.trim();
-            if (v.matches("\\d{1,5}")) {
-                int port = Integer.parseInt(v);
-                if (port >= 1 && port <= 65535) {
-                    return port;
-                }
+            OptionalInt port = wholeNumber(value.trim(), 65535);
+            if (port.isPresent()) {
+                return port.getAsInt();
             }
             throw new TypeConversionException("'" + value + "' is not a TCP port: expected a number 1-65535");
         }
     }
 
     /** skb, driver or hw. */
-    static final class Mode implements ITypeConverter<XdpMode> {
-        @Override
-        public XdpMode convert(String value) {
-            try {
-                return XdpMode.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+    static final class Mode extends LibraryParsed<XdpMode> {
+        Mode() {
+            super(XdpMode::parse);
         }
     }
 
@@ -94,12 +112,9 @@ final class OptionConverters {
     static final class MaxSources implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            String v = value.trim().replace("_", "");
-            if (v.matches("\\d{1,9}")) {
-                int n = Integer.parseInt(v);
-                if (n >= 1 && n <= MAX_SOURCES_LIMIT) {
-                    return n;
-                }
+            OptionalInt n = wholeNumber(value.trim().replace("_", ""), MAX_SOURCES_LIMIT);
+            if (n.isPresent()) {
+                return n.getAsInt();
             }
             throw new TypeConversionException("'" + value + "' is not a source capacity: expected a number 1-"
                     + MAX_SOURCES_LIMIT);
@@ -112,12 +127,9 @@ final class OptionConverters {
 
         @Override
         public Integer convert(String value) {
-            String v = value.trim().replace("_", "");
-            if (v.matches("\\d{1,7}")) {
-                int n = Integer.parseInt(v);
-                if (n >= 1 && n <= LIMIT) {
-                    return n;
-                }
+            OptionalInt n = wholeNumber(value.trim().replace("_", ""), LIMIT);
+            if (n.isPresent()) {
+                return n.getAsInt();
             }
             throw new TypeConversionException("'" + value + "' is not a series count: expected a number 1-" + LIMIT);
         }

@@ -51,6 +51,9 @@ import picocli.CommandLine.Spec;
                 "port in use, libbpf missing); 2 for bad command-line input. Nothing stays",
                 "attached in any case."})
 final class XdpIpCounterCommand implements Callable<Integer> {
+    /** What a request for /list is told when the list is off: the flag that turns it on. */
+    static final String UNSERVED_LIST = "/list is not served: start " + Main.NAME + " with --serve-ip-list";
+
     /** What runs once the flags are valid: the service in production, a recorder in tests. */
     interface Runner {
         int run(Settings settings) throws Exception;
@@ -141,6 +144,7 @@ final class XdpIpCounterCommand implements Callable<Integer> {
         CounterConfig counter = CounterConfig.builder().interfaces(names).ports(ports).window(window)
                 .maxSources(maxSources).mode(mode).build();
         ExporterConfig exporter = new ExporterConfig(address, serverPort, serveIpList)
+                .withUnservedList(UNSERVED_LIST)
                 .withSecurity(webSecurity)
                 .withSeries(new SeriesLimits(maxPortSeries, SeriesLimits.DEFAULT.idleWindows()));
         return new Settings(counter, exporter, level);

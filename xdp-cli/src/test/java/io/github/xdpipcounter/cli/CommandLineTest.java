@@ -1,5 +1,7 @@
 package io.github.xdpipcounter.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -58,6 +60,7 @@ class CommandLineTest {
         assertThat(s.counter().maxSources()).isEqualTo(65_536);
         assertThat(s.exporter().port()).isEqualTo(3031);
         assertThat(s.exporter().serveIpList()).isFalse();
+        assertThat(s.exporter().unservedList()).isEqualTo("/list is not served: start xdp-ip-counter with --serve-ip-list");
         assertThat(s.exporter().bind().isAnyLocalAddress()).isTrue();
         assertThat(s.logLevel()).isEqualTo(Level.INFO);
         assertThat(err.toString()).isEmpty();
@@ -209,9 +212,9 @@ class CommandLineTest {
         CommandLine cli = Main.commandLine(settings -> {
             throw new IllegalStateException("something broke\nsecond line");
         });
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream saved = System.err;
-        System.setErr(new java.io.PrintStream(captured, true));
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(captured, true));
         try {
             assertThat(cli.execute("-i", "lo")).isEqualTo(1);
         } finally {

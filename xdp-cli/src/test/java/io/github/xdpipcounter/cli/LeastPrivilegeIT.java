@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.xdpipcounter.core.testing.Commands;
 import io.github.xdpipcounter.core.testing.RequiresRoot;
 import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.exporter.Exposition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +36,6 @@ class LeastPrivilegeIT {
     private static final int UDP_PORT = 5353;
     private static final int TCP_PORT = 2222;
     private static final int DATAGRAMS = 5;
-    private static final String METRICS = "http://127.0.0.1:3031/metrics";
     private static final String READY = "http://127.0.0.1:3031/-/ready";
 
     @Test
@@ -53,15 +54,15 @@ class LeastPrivilegeIT {
             // Flips, batch reads and deletes, all without a capability beyond the needed ones.
             Scrapes.awaitWindows(hosts.counter, 1);
             hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
-            Map<String, Double> counted = Scrapes.samples(Scrapes.awaitWindows(hosts.counter, 2).body());
-            Map<String, Double> idle = Scrapes.samples(Scrapes.awaitWindows(hosts.counter, 3).body());
+            Map<String, Double> counted = Exposition.samples(Scrapes.awaitWindows(hosts.counter, 2).body());
+            Map<String, Double> idle = Exposition.samples(Scrapes.awaitWindows(hosts.counter, 3).body());
             for (String network : List.of("IPv4", "IPv6")) {
-                assertThat(counted).containsEntry(Scrapes.series("active_users", network, "UDP", UDP_PORT), 3.0)
-                        .containsEntry(Scrapes.series("active_users", network, "TCP", TCP_PORT), 3.0)
-                        .containsEntry(Scrapes.series("xdp_ipc_packets_total", network, "UDP", UDP_PORT), 3.0 * DATAGRAMS);
+                assertThat(counted).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 3.0)
+                        .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 3.0)
+                        .containsEntry(Exposition.series("xdp_ipc_packets_total", network, "UDP", UDP_PORT), 3.0 * DATAGRAMS);
                 // The generation read in window 2 was emptied: window 3 starts from nothing.
-                assertThat(idle).containsEntry(Scrapes.series("active_users", network, "UDP", UDP_PORT), 0.0)
-                        .containsEntry(Scrapes.series("active_users", network, "TCP", TCP_PORT), 0.0);
+                assertThat(idle).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 0.0)
+                        .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 0.0);
             }
             // Threads started since (HTTP server, window timer) got no more either.
             assertEveryThreadHoldsOnlyTheNeeded(tool.pid());
@@ -94,7 +95,7 @@ class LeastPrivilegeIT {
                     Duration.ofSeconds(2));
             assertThat(gone).startsWith("xdp-ip-counter: warning: interface " + hosts.counterInterface)
                     .endsWith("was deleted: not counting there until an interface of that name appears again");
-            Map<String, Double> detached = Scrapes.samples(Http.get(hosts.counter, METRICS).body());
+            Map<String, Double> detached = Exposition.samples(Http.get(hosts.counter, Scrapes.METRICS).body());
             assertThat(detached).containsEntry("xdp_ipc_interfaces_attached", 0.0)
                     .containsEntry("xdp_ipc_interfaces_configured", 1.0)
                     .noneSatisfy((name, value) -> assertThat(name).startsWith("xdp_ipc_info{"));
@@ -106,18 +107,18 @@ class LeastPrivilegeIT {
             tool.awaitLine(line -> line.contains("interface " + hosts.counterInterface + " is back"), Duration.ofSeconds(2));
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
             assertThat(Http.get(hosts.counter, READY).status()).isEqualTo(200);
-            Map<String, Double> back = Scrapes.samples(Http.get(hosts.counter, METRICS).body());
+            Map<String, Double> back = Exposition.samples(Http.get(hosts.counter, Scrapes.METRICS).body());
             assertThat(back).containsEntry("xdp_ipc_interfaces_attached", 1.0);
             assertThat(back.keySet()).filteredOn(name -> name.startsWith("xdp_ipc_info{")).singleElement().asString()
                     .contains("interface=\"" + hosts.counterInterface + "\"").contains("mode=\"skb\"");
 
             // Counted again: right after a window, so that all of it lands in the next one.
-            int windows = Scrapes.samples(Http.get(hosts.counter, METRICS).body()).get("xdp_ipc_windows_total").intValue();
+            int windows = Exposition.samples(Http.get(hosts.counter, Scrapes.METRICS).body()).get("xdp_ipc_windows_total").intValue();
             Scrapes.awaitWindows(hosts.counter, windows + 1);
             hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
-            Map<String, Double> counted = Scrapes.samples(Scrapes.awaitWindows(hosts.counter, windows + 2).body());
+            Map<String, Double> counted = Exposition.samples(Scrapes.awaitWindows(hosts.counter, windows + 2).body());
             for (String network : List.of("IPv4", "IPv6")) {
-                assertThat(counted).containsEntry(Scrapes.series("active_users", network, "UDP", UDP_PORT), 3.0);
+                assertThat(counted).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 3.0);
             }
             assertEveryThreadHoldsOnlyTheNeeded(tool.pid());
         }
@@ -130,7 +131,7 @@ class LeastPrivilegeIT {
         Process launcher = new ProcessBuilder("env", "XIC_JAR=" + jar, "XIC_USER=nobody", "XIC_DRY_RUN=1",
                 LAUNCHER.toString()).redirectErrorStream(true).start();
         launcher.getOutputStream().close();
-        String output = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(launcher.waitFor()).isEqualTo(1);
         assertThat(output).isEqualTo("xdp-ip-counter: error: user nobody cannot read " + jar + ": copy it where nobody can"
                 + " (e.g. /opt/xdp-ip-counter/), set XIC_USER, or XIC_KEEP_ROOT=1\n");

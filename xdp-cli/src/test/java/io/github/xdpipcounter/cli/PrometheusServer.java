@@ -1,10 +1,14 @@
 package io.github.xdpipcounter.cli;
 
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,7 +70,7 @@ final class PrometheusServer implements AutoCloseable {
                 if (Http.get(ns, "http://127.0.0.1:" + PORT + "/-/ready").status() == 200) {
                     return;
                 }
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 // still starting
             }
             Thread.sleep(100);
@@ -77,13 +81,13 @@ final class PrometheusServer implements AutoCloseable {
     /** The values of an instant query's vector result (empty when nothing matches). */
     List<Double> query(String promql) throws Exception {
         String url = "http://127.0.0.1:" + PORT + "/api/v1/query?query="
-                + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8);
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8);
         Http.Response response = Http.get(ns, url);
         if (response.status() != 200) {
             throw new AssertionError("query " + promql + ": HTTP " + response.status() + " " + response.body());
         }
         JsonNode result = JSON.readTree(response.body()).path("data").path("result");
-        return java.util.stream.StreamSupport.stream(result.spliterator(), false)
+        return StreamSupport.stream(result.spliterator(), false)
                 .map(r -> Double.parseDouble(r.path("value").get(1).asText())).toList();
     }
 

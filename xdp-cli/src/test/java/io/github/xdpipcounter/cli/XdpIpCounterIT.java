@@ -1,7 +1,8 @@
 package io.github.xdpipcounter.cli;
 
-import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,9 +16,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.github.xdpipcounter.core.testing.RequiresRoot;
 import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.exporter.Exposition;
 import io.github.xdpipcounter.exporter.Promtool;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,25 +58,25 @@ class XdpIpCounterIT {
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
 
             // Send right after a window completes, so that all of it lands in the next one.
-            awaitWindows(hosts, 1);
+            Scrapes.awaitWindows(hosts.counter, 1);
             hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
-            Http.Response metricsResponse = awaitWindows(hosts, 2);
+            Http.Response metricsResponse = Scrapes.awaitWindows(hosts.counter, 2);
 
             Map<String, Double> metrics = Exposition.samples(metricsResponse.body());
             for (String network : List.of("IPv4", "IPv6")) {
-                assertThat(metrics).containsEntry(series("active_users", network, "UDP", UDP_PORT), 3.0)
-                        .containsEntry(series("active_users", network, "TCP", TCP_PORT), 3.0)
-                        .containsEntry(series("active_users", network, "TCP", UDP_PORT), 0.0)
-                        .containsEntry(series("active_users", network, "UDP", TCP_PORT), 0.0)
-                        .containsEntry(series("xdp_ipc_packets_total", network, "UDP", UDP_PORT), 3.0 * DATAGRAMS)
-                        .containsEntry(series("xdp_ipc_packets_total", network, "TCP", TCP_PORT), 3.0);
+                assertThat(metrics).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 3.0)
+                        .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 3.0)
+                        .containsEntry(Exposition.series("active_users", network, "TCP", UDP_PORT), 0.0)
+                        .containsEntry(Exposition.series("active_users", network, "UDP", TCP_PORT), 0.0)
+                        .containsEntry(Exposition.series("xdp_ipc_packets_total", network, "UDP", UDP_PORT), 3.0 * DATAGRAMS)
+                        .containsEntry(Exposition.series("xdp_ipc_packets_total", network, "TCP", TCP_PORT), 3.0);
                 for (String transport : List.of("TCP", "UDP", "UDP-Lite", "SCTP")) {
-                    assertThat(metrics).containsEntry(series("active_users", network, transport, IDLE_PORT), 0.0);
+                    assertThat(metrics).containsEntry(Exposition.series("active_users", network, transport, IDLE_PORT), 0.0);
                 }
             }
             // 14 Ethernet + 20 IPv4 or 40 IPv6 + 8 UDP + 19 payload bytes per datagram
-            assertThat(metrics).containsEntry(series("xdp_ipc_bytes_total", "IPv4", "UDP", UDP_PORT), 3.0 * DATAGRAMS * 61)
-                    .containsEntry(series("xdp_ipc_bytes_total", "IPv6", "UDP", UDP_PORT), 3.0 * DATAGRAMS * 81)
+            assertThat(metrics).containsEntry(Exposition.series("xdp_ipc_bytes_total", "IPv4", "UDP", UDP_PORT), 3.0 * DATAGRAMS * 61)
+                    .containsEntry(Exposition.series("xdp_ipc_bytes_total", "IPv6", "UDP", UDP_PORT), 3.0 * DATAGRAMS * 81)
                     .containsEntry("xdp_ipc_sources_tracked{network=\"IPv4\"}", 6.0)
                     .containsEntry("xdp_ipc_sources_tracked{network=\"IPv6\"}", 6.0)
                     .containsEntry("xdp_ipc_sources_capacity{network=\"IPv4\"}", 65536.0)
@@ -150,6 +154,10 @@ class XdpIpCounterIT {
                      "-i", hosts.counterInterface)) {
             tool.awaitLine(XdpIpCounterIT::isStartupLine, START_LIMIT);
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
+            // Without --serve-ip-list, /list names the flag that turns it on.
+            Http.Response list = Http.get(hosts.counter, "http://127.0.0.1:3031/list");
+            assertThat(list.status()).isEqualTo(404);
+            assertThat(list.body()).isEqualTo("{\"error\":\"/list is not served: start xdp-ip-counter with --serve-ip-list\"}");
             long before = System.nanoTime();
             tool.signal("INT");
             assertThat(tool.awaitExit(Duration.ofSeconds(10))).isZero();
@@ -182,113 +190,98 @@ class XdpIpCounterIT {
         }
     }
 
-    @Test
-    void aServerPortInUseIsOneLineExit1AndNothingAttached() throws Exception {
-        try (TwoHosts hosts = TwoHosts.create()) {
-            ServerSocket occupant = hosts.counter.inside(() -> new ServerSocket(3031));
-            try (occupant; ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface)) {
-                assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
-                assertThat(tool.output()).containsExactly("xdp-ip-counter: error: cannot listen on 0.0.0.0 port 3031: "
-                        + "the port is already in use (choose another with --server-port)");
-                assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
-            }
-        }
-    }
-
-    @Test
-    void anUnknownInterfaceIsOneLineExit2() throws Exception {
+    /**
+     * Starting fails for a reason outside the tool: it says so in one line,
+     * exits 1 (2 for bad command-line input), and leaves nothing attached.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("startFailures")
+    @SuppressWarnings("try") // the obstacle only has to be in place while the tool starts
+    void aStartFailureIsOneLineAndLeavesNothingAttached(StartFailure failure, @TempDir Path dir) throws Exception {
         try (TwoHosts hosts = TwoHosts.create();
-             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface + ",nosuch0")) {
-            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(2);
-            assertThat(tool.output()).containsExactly("xdp-ip-counter: invalid value for option '--iface': "
-                    + "no network interface named 'nosuch0': see 'ip link' for the names here (see --help)");
-            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
+             AutoCloseable obstacle = failure.obstacle().in(hosts, dir);
+             ToolProcess tool = failure.launch().in(hosts, dir)) {
+            assertThat(tool.awaitExit(START_LIMIT)).as("exit code").isEqualTo(failure.exitCode());
+            assertThat(tool.output()).as("output").hasSize(1);
+            failure.line().check(tool.output().getFirst(), hosts.counterInterface);
+            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).as("attached").isFalse();
         }
     }
 
-    @Test
-    void withoutPrivilegesItSaysWhatIsNeeded(@TempDir Path dir) throws Exception {
-        // User nobody must be able to read the jar: copy it out of the build tree.
+    static List<StartFailure> startFailures() {
+        Step<AutoCloseable> none = (hosts, dir) -> () -> { };
+        return List.of(
+                new StartFailure("a server port in use",
+                        (hosts, dir) -> hosts.counter.inside(() -> new ServerSocket(3031)),
+                        (hosts, dir) -> ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface),
+                        1, (line, iface) -> assertThat(line).isEqualTo("xdp-ip-counter: error: cannot listen on 0.0.0.0 "
+                        + "port 3031: the port is already in use (choose another with --server-port)")),
+                new StartFailure("an unknown interface", none,
+                        (hosts, dir) -> ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface + ",nosuch0"),
+                        2, (line, iface) -> assertThat(line).isEqualTo("xdp-ip-counter: invalid value for option '--iface': "
+                        + "no network interface named 'nosuch0': see 'ip link' for the names here (see --help)")),
+                new StartFailure("no privileges", none,
+                        (hosts, dir) -> ToolProcess.start(hosts.counter.name(), List.of("setpriv", "--reuid=65534",
+                                "--regid=65534", "--clear-groups", "--inh-caps=-all"), readableJar(dir), "-i", hosts.counterInterface),
+                        1, (line, iface) -> assertThat(line).startsWith("xdp-ip-counter: error: ")
+                        .contains("EPERM").contains("needs root, or CAP_BPF + CAP_NET_ADMIN + CAP_PERFMON")),
+                new StartFailure("a bind address not of this host", none,
+                        (hosts, dir) -> ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface,
+                                "--bind", "192.0.2.77"),
+                        1, (line, iface) -> assertThat(line).isEqualTo("xdp-ip-counter: error: cannot listen on 192.0.2.77 "
+                        + "port 3031: the address is not one of this host's (check --bind)")),
+                // veth has native (driver) XDP but no offload.
+                new StartFailure("a mode the driver lacks", none,
+                        (hosts, dir) -> ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface,
+                                "--mode", "hw"),
+                        1, (line, iface) -> assertThat(line).startsWith("xdp-ip-counter: error: attach XDP program "
+                        + "xdp_ip_counter to " + iface + " in hw mode failed: ")
+                        .endsWith("the driver of " + iface + " may not support hw mode (skb mode works everywhere)")),
+                // libbpf hidden in a private mount namespace: /dev/null mounted over it, for this process only.
+                new StartFailure("no libbpf", none,
+                        (hosts, dir) -> ToolProcess.start(hosts.counter.name(), List.of("unshare", "--mount", "--propagation",
+                                "private", "sh", "-c", "mount --bind /dev/null " + systemLibbpf() + " && exec \"$0\" \"$@\""),
+                                "-i", hosts.counterInterface),
+                        1, (line, iface) -> assertThat(line).isEqualTo("xdp-ip-counter: error: libbpf.so.1 was not found: "
+                        + "install libbpf 1.0 or newer (Debian/Ubuntu: apt-get install libbpf1; Fedora/RHEL: dnf install libbpf)")));
+    }
+
+    /**
+     * @param obstacle what stands in the way while the tool starts
+     * @param launch   the tool, started
+     * @param line     checks the one line it says, given the counter's interface
+     */
+    record StartFailure(String what, Step<AutoCloseable> obstacle, Step<ToolProcess> launch, int exitCode, LineCheck line) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    /** Something done in the test's hosts, with a temporary directory of the test's. */
+    interface Step<T> {
+        T in(TwoHosts hosts, Path dir) throws Exception;
+    }
+
+    interface LineCheck {
+        void check(String line, String counterInterface);
+    }
+
+    /** The jar copied where user nobody can read it, out of the build tree. */
+    private static Path readableJar(Path dir) throws IOException {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path jar = Files.copy(ToolProcess.JAR, dir.resolve("xdp-ip-counter.jar"));
         Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
-        try (TwoHosts hosts = TwoHosts.create();
-             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of("setpriv", "--reuid=65534", "--regid=65534",
-                     "--clear-groups", "--inh-caps=-all"), jar, "-i", hosts.counterInterface)) {
-            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
-            assertThat(tool.output()).hasSize(1);
-            assertThat(tool.output().getFirst()).startsWith("xdp-ip-counter: error: ")
-                    .contains("EPERM").contains("needs root, or CAP_BPF + CAP_NET_ADMIN + CAP_PERFMON");
-            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
-        }
-    }
-
-    @Test
-    void aBindAddressNotOfThisHostIsOneLineExit1() throws Exception {
-        try (TwoHosts hosts = TwoHosts.create();
-             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface,
-                     "--bind", "192.0.2.77")) {
-            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
-            assertThat(tool.output()).containsExactly("xdp-ip-counter: error: cannot listen on 192.0.2.77 port 3031: "
-                    + "the address is not one of this host's (check --bind)");
-            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
-        }
-    }
-
-    @Test
-    void aModeTheDriverLacksIsOneLineExit1() throws Exception {
-        // veth has native (driver) XDP but no offload.
-        try (TwoHosts hosts = TwoHosts.create();
-             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface, "--mode", "hw")) {
-            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
-            assertThat(tool.output()).hasSize(1);
-            assertThat(tool.output().getFirst()).startsWith("xdp-ip-counter: error: attach XDP program xdp_ip_counter to "
-                    + hosts.counterInterface + " in hw mode failed: ").endsWith(
-                    "the driver of " + hosts.counterInterface + " may not support hw mode (skb mode works everywhere)");
-            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
-        }
-    }
-
-    @Test
-    void withoutLibbpfItSaysWhatToInstall() throws Exception {
-        // libbpf hidden in a private mount namespace: /dev/null mounted over it, for this process only.
-        Path libbpf = systemLibbpf();
-        try (TwoHosts hosts = TwoHosts.create();
-             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of("unshare", "--mount", "--propagation", "private",
-                     "sh", "-c", "mount --bind /dev/null " + libbpf + " && exec \"$0\" \"$@\""), "-i", hosts.counterInterface)) {
-            assertThat(tool.awaitExit(START_LIMIT)).isEqualTo(1);
-            assertThat(tool.output()).containsExactly("xdp-ip-counter: error: libbpf.so.1 was not found: install libbpf 1.0 "
-                    + "or newer (Debian/Ubuntu: apt-get install libbpf1; Fedora/RHEL: dnf install libbpf)");
-            assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
-        }
+        return jar;
     }
 
     /** Where the dynamic linker finds libbpf.so.1, from its cache. */
     private static Path systemLibbpf() throws Exception {
         Process p = new ProcessBuilder("/sbin/ldconfig", "-p").start();
-        String cache = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String cache = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return cache.lines().filter(l -> l.trim().startsWith("libbpf.so.1 ")).map(l -> l.substring(l.indexOf("=> ") + 3).trim())
                 .map(Path::of).findFirst().orElseThrow(() -> new AssertionError("libbpf.so.1 is not in ldconfig's cache"))
                 .toRealPath();
-    }
-
-    /** Polls /metrics until {@code windows} windows have completed; returns that scrape. */
-    private static Http.Response awaitWindows(TwoHosts hosts, int windows) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            Http.Response response = Http.get(hosts.counter, "http://127.0.0.1:3031/metrics");
-            Double done = Exposition.samples(response.body()).get("xdp_ipc_windows_total");
-            if (done != null && done >= windows) {
-                assertThat(done).as("windows completed").isEqualTo((double) windows);
-                return response;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("fewer than " + windows + " windows completed within 20 s");
-    }
-
-    private static String series(String name, String network, String transport, int port) {
-        return name + "{network=\"" + network + "\",port=\"" + port + "\",transport=\"" + transport + "\"}";
     }
 }

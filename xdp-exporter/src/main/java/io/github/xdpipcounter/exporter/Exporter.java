@@ -70,7 +70,8 @@ public final class Exporter implements AutoCloseable {
         try {
             server.setExecutor(executor);
             Routes routes = new Routes(new MetricsHandler(registry),
-                    config.serveIpList() ? new SourceListHandler(this::latestWindow) : null, served::get);
+                    config.serveIpList() ? new SourceListHandler(this::latestWindow) : null, config.unservedList(),
+                    served::get);
             HttpContext context = server.createContext("/", routes);
             context.getFilters().add(new InFlightLimit(config.inFlight()));
             config.security().authenticator().ifPresent(context::setAuthenticator);

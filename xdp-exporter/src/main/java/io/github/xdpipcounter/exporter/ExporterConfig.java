@@ -13,16 +13,20 @@ import java.util.Objects;
  * @param security     TLS and basic authentication, from a web configuration file, or none
  * @param series       the bound on per-port series
  * @param inFlight     the bound on requests in progress
+ * @param unservedList what a request for /list is told while the list is not served: an
+ *                     embedder says here how its users turn it on
  */
 public record ExporterConfig(InetAddress bind, int port, boolean serveIpList, WebSecurity security,
-                             SeriesLimits series, RequestLimits inFlight) {
+                             SeriesLimits series, RequestLimits inFlight, String unservedList) {
     public static final int DEFAULT_PORT = 3031;
+    public static final String DEFAULT_UNSERVED_LIST = "/list is not served (ExporterConfig.serveIpList is false)";
 
     public ExporterConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(series, "series");
         Objects.requireNonNull(inFlight, "inFlight");
+        Objects.requireNonNull(unservedList, "unservedList");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("server port must be 0-65535, not " + port);
         }
@@ -30,19 +34,24 @@ public record ExporterConfig(InetAddress bind, int port, boolean serveIpList, We
 
     /** Plain HTTP, no authentication, default limits. */
     public ExporterConfig(InetAddress bind, int port, boolean serveIpList) {
-        this(bind, port, serveIpList, WebSecurity.none(), SeriesLimits.DEFAULT, RequestLimits.DEFAULT);
+        this(bind, port, serveIpList, WebSecurity.none(), SeriesLimits.DEFAULT, RequestLimits.DEFAULT,
+                DEFAULT_UNSERVED_LIST);
     }
 
     public ExporterConfig withSecurity(WebSecurity value) {
-        return new ExporterConfig(bind, port, serveIpList, value, series, inFlight);
+        return new ExporterConfig(bind, port, serveIpList, value, series, inFlight, unservedList);
     }
 
     public ExporterConfig withSeries(SeriesLimits value) {
-        return new ExporterConfig(bind, port, serveIpList, security, value, inFlight);
+        return new ExporterConfig(bind, port, serveIpList, security, value, inFlight, unservedList);
     }
 
     public ExporterConfig withInFlight(RequestLimits value) {
-        return new ExporterConfig(bind, port, serveIpList, security, series, value);
+        return new ExporterConfig(bind, port, serveIpList, security, series, value, unservedList);
+    }
+
+    public ExporterConfig withUnservedList(String value) {
+        return new ExporterConfig(bind, port, serveIpList, security, series, inFlight, value);
     }
 
     public InetSocketAddress socketAddress() {

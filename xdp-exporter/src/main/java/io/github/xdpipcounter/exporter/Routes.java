@@ -30,12 +30,17 @@ final class Routes implements HttpHandler {
     private final HttpHandler metrics;
     private final HttpHandler list;
     private final Supplier<Exporter.ServedCounter> served;
+    private final byte[] unservedList;
     private final byte[] index;
 
-    /** @param list the /list handler, or null when the list is not served */
-    Routes(HttpHandler metrics, HttpHandler list, Supplier<Exporter.ServedCounter> served) {
+    /**
+     * @param list         the /list handler, or null when the list is not served
+     * @param unservedList the error a request for /list gets when the list is not served
+     */
+    Routes(HttpHandler metrics, HttpHandler list, String unservedList, Supplier<Exporter.ServedCounter> served) {
         this.metrics = metrics;
         this.list = list;
+        this.unservedList = SourceJsonWriter.error(unservedList);
         this.served = served;
         this.index = ("xdp-ip-counter\n\n/metrics    Prometheus metrics\n"
                 + (list != null ? "/list       sources of the last window, JSON (filters: network, transport, port, limit)\n" : "")
@@ -86,8 +91,7 @@ final class Routes implements HttpHandler {
             }
             case LIST -> {
                 if (list == null) {
-                    Responses.send(exchange, 404, Responses.JSON,
-                            SourceJsonWriter.error("/list is not served: start xdp-ip-counter with --serve-ip-list"));
+                    Responses.send(exchange, 404, Responses.JSON, unservedList);
                 } else if (counter == null) {
                     notYet(exchange, Responses.JSON, SourceJsonWriter.error("not counting yet: the program is being attached"));
                 } else {

@@ -1,5 +1,6 @@
 package io.github.xdpipcounter.exporter;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -7,9 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,8 +88,8 @@ class ExporterHttpTest {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
                 .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
-        String text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes(),
-                java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes(),
+                StandardCharsets.UTF_8);
         assertThat(text).contains("active_users{");
         // Without it, each gzipped scrape waited ~40 ms for a delayed ACK (measured: scripts/bench-exporter).
         assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
@@ -172,11 +175,26 @@ class ExporterHttpTest {
     @Test
     void withoutServeIpListTheListIsA404ThatSaysHowToTurnItOn() throws Exception {
         try (Exporter quiet = Exporter.bind(new ExporterConfig(InetAddress.getLoopbackAddress(), 0, false))) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + quiet.port() + "/list")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = getList(quiet);
             assertThat(response.statusCode()).isEqualTo(404);
-            assertThat(response.body()).contains("--serve-ip-list");
+            assertThat(response.body()).isEqualTo("{\"error\":\"/list is not served (ExporterConfig.serveIpList is false)\"}");
         }
+    }
+
+    @Test
+    void theEmbedderSaysInItsOwnTermsHowToTurnTheListOn() throws Exception {
+        ExporterConfig config = new ExporterConfig(InetAddress.getLoopbackAddress(), 0, false)
+                .withUnservedList("ask the operator for the list");
+        try (Exporter quiet = Exporter.bind(config)) {
+            HttpResponse<String> response = getList(quiet);
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(response.body()).isEqualTo("{\"error\":\"ask the operator for the list\"}");
+        }
+    }
+
+    private HttpResponse<String> getList(Exporter served) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + served.port() + "/list")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

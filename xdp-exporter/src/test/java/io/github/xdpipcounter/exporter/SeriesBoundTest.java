@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SeriesBoundTest {
     private static final Instant START = Instant.parse("2026-11-27T08:00:00Z");
     private static final Duration LENGTH = Duration.ofSeconds(10);
-    private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+)\\{([^}]*)\\} (\\S+)$");
     private static final SeriesLimits LIMITS = new SeriesLimits(100, 3);
 
     private static CounterInfo info(String ports) {
@@ -58,10 +55,10 @@ class SeriesBoundTest {
                 .source("10.0.0.1", Transport.TCP, 22).build();
     }
 
-    /** Sample lines per metric name, and the samples of port="other". */
-    private static Map<String, Integer> seriesPerMetric(String text) {
+    /** Samples per metric name. */
+    private static Map<String, Integer> seriesPerMetric(Map<String, Double> samples) {
         Map<String, Integer> counts = new TreeMap<>();
-        text.lines().map(SAMPLE::matcher).filter(Matcher::matches).forEach(m -> counts.merge(m.group(1), 1, Integer::sum));
+        samples.keySet().forEach(key -> counts.merge(Exposition.name(key), 1, Integer::sum));
         return counts;
     }
 
@@ -69,53 +66,54 @@ class SeriesBoundTest {
     void aScanOfEveryPortStaysWithinTheBoundDuringAndAfterIt() throws Exception {
         WindowMetrics metrics = metrics("0");
         metrics.windowCompleted(scan(0));
-        String during = WindowMetricsTest.text(metrics);
+        String text = WindowMetricsTest.text(metrics);
+        Map<String, Double> during = Exposition.samples(text);
         Map<String, Integer> series = seriesPerMetric(during);
         // 100 ports of their own (the busiest: 22 with 3 sources, then 443 with 3, then the scanned ones) and
         // one "other" row per network and transport.
         assertThat(series.get("active_users")).isEqualTo(100 + 4);
         assertThat(series.get("xdp_ipc_packets_total")).isEqualTo(100 + 4);
         assertThat(series.get("xdp_ipc_bytes_total")).isEqualTo(100 + 4);
-        assertThat(sample(during, "active_users{network=\"IPv4\",port=\"22\",transport=\"TCP\"}")).isEqualTo("3.0");
-        assertThat(sample(during, "active_users{network=\"IPv4\",port=\"443\",transport=\"TCP\"}")).isEqualTo("2.0");
-        assertThat(sample(during, "active_users{network=\"IPv4\",port=\"other\",transport=\"TCP\"}")).isEqualTo("1.0");
-        assertThat(sample(during, "active_users{network=\"IPv6\",port=\"other\",transport=\"UDP\"}")).isEqualTo("1.0");
-        assertThat(sample(during, "xdp_ipc_folded_ports")).isEqualTo((4 * 65_536 - 100) + ".0");
+        assertThat(during.get(Exposition.series("active_users", "IPv4", "TCP", 22))).isEqualTo(3.0);
+        assertThat(during.get(Exposition.series("active_users", "IPv4", "TCP", 443))).isEqualTo(2.0);
+        assertThat(during.get(Exposition.series("active_users", "IPv4", "TCP", "other"))).isEqualTo(1.0);
+        assertThat(during.get(Exposition.series("active_users", "IPv6", "UDP", "other"))).isEqualTo(1.0);
+        assertThat(during.get("xdp_ipc_folded_ports")).isEqualTo((double) (4 * 65_536 - 100));
         // No packet leaves the totals: what the ports without counters of their own sent is in "other".
         assertThat(sum(during, "xdp_ipc_packets_total")).isEqualTo(4 * 65_536 + 3);
-        assertThat(Promtool.checkMetrics(during)).isEmpty();
+        assertThat(Promtool.checkMetrics(text)).isEmpty();
 
         // The scan goes on for more windows: still bounded.
         for (int w = 1; w <= 2; w++) {
             metrics.windowCompleted(scan(w));
-            assertThat(seriesPerMetric(WindowMetricsTest.text(metrics)).get("xdp_ipc_packets_total")).isEqualTo(100 + 4);
+            assertThat(seriesPerMetric(samples(metrics)).get("xdp_ipc_packets_total")).isEqualTo(100 + 4);
         }
         // After it: the scanned ports' counters go after 3 idle windows; the other rows stay (at most 8).
         for (int w = 3; w <= 6; w++) {
             metrics.windowCompleted(quiet(w));
         }
-        String after = WindowMetricsTest.text(metrics);
+        Map<String, Double> after = samples(metrics);
         assertThat(seriesPerMetric(after).get("active_users")).isEqualTo(1);
         assertThat(seriesPerMetric(after).get("xdp_ipc_packets_total")).isEqualTo(1 + 4);
-        assertThat(sample(after, "xdp_ipc_packets_total{network=\"IPv4\",port=\"22\",transport=\"TCP\"}")).isEqualTo("13.0");
-        assertThat(sample(after, "xdp_ipc_folded_ports")).isEqualTo("0.0");
+        assertThat(after.get(Exposition.series("xdp_ipc_packets_total", "IPv4", "TCP", 22))).isEqualTo(13.0);
+        assertThat(after.get("xdp_ipc_folded_ports")).isEqualTo(0.0);
     }
 
     @Test
     void configuredPortsAreNeverFoldedNorExpired() throws Exception {
         WindowMetrics metrics = metrics("22,443,8080");
         metrics.windowCompleted(scan(0));
-        String text = WindowMetricsTest.text(metrics);
+        Map<String, Double> during = samples(metrics);
         // The program counts configured ports only, but a window holding others (a selection changed at
         // run time) still shows every configured one, however busy the others are.
-        assertThat(sample(text, "active_users{network=\"IPv4\",port=\"8080\",transport=\"TCP\"}")).isEqualTo("1.0");
-        assertThat(sample(text, "active_users{network=\"IPv4\",port=\"8080\",transport=\"SCTP\"}")).isEqualTo("0.0");
+        assertThat(during.get(Exposition.series("active_users", "IPv4", "TCP", 8080))).isEqualTo(1.0);
+        assertThat(during.get(Exposition.series("active_users", "IPv4", "SCTP", 8080))).isEqualTo(0.0);
         for (int w = 1; w <= 10; w++) {
             metrics.windowCompleted(quiet(w));
         }
-        String later = WindowMetricsTest.text(metrics);
-        assertThat(sample(later, "xdp_ipc_packets_total{network=\"IPv6\",port=\"8080\",transport=\"UDP\"}")).isEqualTo("1.0");
-        assertThat(sample(later, "active_users{network=\"IPv6\",port=\"8080\",transport=\"UDP\"}")).isEqualTo("0.0");
+        Map<String, Double> later = samples(metrics);
+        assertThat(later.get(Exposition.series("xdp_ipc_packets_total", "IPv6", "UDP", 8080))).isEqualTo(1.0);
+        assertThat(later.get(Exposition.series("active_users", "IPv6", "UDP", 8080))).isEqualTo(0.0);
     }
 
     @Test
@@ -143,14 +141,13 @@ class SeriesBoundTest {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
-    /** The value of one series, or null; a failure then prints one line, not a 20 MB exposition. */
-    private static String sample(String text, String series) {
-        return text.lines().filter(l -> l.startsWith(series + " ")).map(l -> l.substring(series.length() + 1))
-                .findFirst().orElse(null);
+    /** The exposition as samples, looked up one by one: a failure prints one value, not a 20 MB exposition. */
+    private static Map<String, Double> samples(WindowMetrics metrics) throws Exception {
+        return Exposition.samples(WindowMetricsTest.text(metrics));
     }
 
-    private static long sum(String text, String metric) {
-        return text.lines().map(SAMPLE::matcher).filter(m -> m.matches() && m.group(1).equals(metric))
-                .mapToLong(m -> (long) Double.parseDouble(m.group(3))).sum();
+    private static long sum(Map<String, Double> samples, String metric) {
+        return samples.entrySet().stream().filter(e -> Exposition.name(e.getKey()).equals(metric))
+                .mapToLong(e -> e.getValue().longValue()).sum();
     }
 }

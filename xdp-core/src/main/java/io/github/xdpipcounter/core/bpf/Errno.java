@@ -60,7 +60,8 @@ final class Errno {
     static String hint(int errno) {
         return switch (errno) {
             case EPERM, EACCES -> "needs root, or CAP_BPF + CAP_NET_ADMIN + CAP_PERFMON";
-            case EOPNOTSUPP, ENOTSUPP -> "this kernel or driver does not support it (try --mode skb)";
+            // Which attach mode works is XdpLink's to say: here it is any operation.
+            case EOPNOTSUPP, ENOTSUPP -> "this kernel or driver does not support it";
             default -> null;
         };
     }

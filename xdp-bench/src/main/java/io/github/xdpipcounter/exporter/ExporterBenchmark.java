@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.exporter;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,6 +53,9 @@ public final class ExporterBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // Served as the command serves it: the JDK server's limits and TCP_NODELAY (without which a
+        // gzipped scrape waits ~40 ms for a delayed ACK).
+        JdkHttpServerSettings.applyDefaults();
         int[] sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {100_000, 1_000_000};
         String ports = args.length > 1 ? args[1] : "1-1024";
@@ -64,7 +69,7 @@ public final class ExporterBenchmark {
              Exporter exporter = Exporter.bind(new ExporterConfig(InetAddress.getLoopbackAddress(), 0, true))) {
             program.selectPorts(selection);
             AtomicReference<Window> latest = new AtomicReference<>();
-            CounterInfo info = new CounterInfo(Version.current(), SystemLibbpf.version(), java.util.List.of("bench0"), "skb",
+            CounterInfo info = new CounterInfo(Version.current(), SystemLibbpf.version(), List.of("bench0"), "skb",
                     selection, Duration.ofSeconds(60), max + max / 4);
             WindowMetrics metrics = exporter.publish(info, () -> Optional.ofNullable(latest.get()));
             String base = "http://127.0.0.1:" + exporter.port();
@@ -163,7 +168,7 @@ public final class ExporterBenchmark {
             });
             long t0 = System.nanoTime();
             try (InputStream body = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream()).body()) {
-                bytes = body.transferTo(java.io.OutputStream.nullOutputStream());
+                bytes = body.transferTo(OutputStream.nullOutputStream());
             }
             long elapsed = System.nanoTime() - t0;
             sampler.interrupt();
