@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.xdpipcounter.core.testing.RequiresRoot;
 import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.exporter.Exposition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -180,8 +181,8 @@ class WallClockAndStallIT {
     /** What sendFromPeer sent, exactly, in the window whose scrape is {@code counted}, and nothing more since {@code before}. */
     private static void assertCountedOnce(Map<String, Double> before, Map<String, Double> counted, Logged window) {
         for (String network : List.of("IPv4", "IPv6")) {
-            assertThat(counted).containsEntry(Scrapes.series("active_users", network, "UDP", UDP_PORT), 3.0)
-                    .containsEntry(Scrapes.series("active_users", network, "TCP", TCP_PORT), 3.0);
+            assertThat(counted).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 3.0)
+                    .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 3.0);
             assertThat(packets(counted, network, "UDP", UDP_PORT) - packets(before, network, "UDP", UDP_PORT))
                     .as("%s UDP packets counted in window #%d", network, window.sequence()).isEqualTo(3.0 * DATAGRAMS);
             assertThat(packets(counted, network, "TCP", TCP_PORT) - packets(before, network, "TCP", TCP_PORT))
@@ -195,8 +196,8 @@ class WallClockAndStallIT {
     /** The window after the traffic saw none: zero sources, counters where they were. */
     private static void assertIdle(Map<String, Double> counted, Map<String, Double> idle, Logged window) {
         for (String network : List.of("IPv4", "IPv6")) {
-            assertThat(idle).containsEntry(Scrapes.series("active_users", network, "UDP", UDP_PORT), 0.0)
-                    .containsEntry(Scrapes.series("active_users", network, "TCP", TCP_PORT), 0.0);
+            assertThat(idle).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 0.0)
+                    .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 0.0);
             assertThat(packets(idle, network, "UDP", UDP_PORT)).isEqualTo(packets(counted, network, "UDP", UDP_PORT));
         }
         assertThat(window.sources()).as("sources of window #%d", window.sequence()).isZero();
@@ -319,7 +320,7 @@ class WallClockAndStallIT {
     }
 
     private static double packets(Map<String, Double> samples, String network, String transport, int port) {
-        return samples.getOrDefault(Scrapes.series("xdp_ipc_packets_total", network, transport, port), 0.0);
+        return samples.getOrDefault(Exposition.series("xdp_ipc_packets_total", network, transport, port), 0.0);
     }
 
     private static double epochSeconds(Instant instant) {
