@@ -47,6 +47,21 @@ ensure_packages() {
   return 0
 }
 
+# Prints the directory where Debian keeps the kernel's asm/ headers for this
+# machine (/usr/include/x86_64-linux-gnu, /usr/include/aarch64-linux-gnu, ...),
+# or nothing where there is none (distributions that put asm/ in /usr/include).
+# The triplet comes from the compiler ($1, default clang), gcc, then dpkg.
+multiarch_include() {
+  local triplet
+  triplet=$("${1:-clang}" -print-multiarch 2>/dev/null || true)
+  [ -n "$triplet" ] || triplet=$(gcc -print-multiarch 2>/dev/null || true)
+  [ -n "$triplet" ] || triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || true)
+  if [ -n "$triplet" ] && [ -d "/usr/include/$triplet" ]; then
+    echo "/usr/include/$triplet"
+  fi
+  return 0
+}
+
 # What building and testing needs: clang and libbpf headers to build the
 # BPF object, libbpf1 to run it, iproute2 for the namespace tests, Maven.
 BUILD_PACKAGES=(clang llvm libbpf-dev libbpf1 iproute2 maven python3)

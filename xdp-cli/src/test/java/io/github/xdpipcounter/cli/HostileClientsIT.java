@@ -131,7 +131,7 @@ class HostileClientsIT {
 
     @Test
     void bodiesThatNeverComeNeverStarveAScrape() throws Exception {
-        try (Attackers attackers = open(10, ATTACKERS.subList(0, 1), headers("/metrics", "Content-Length: 100"), 0)) {
+        try (Attackers _ = open(10, ATTACKERS.subList(0, 1), headers("/metrics", "Content-Length: 100"), 0)) {
             scrapeDuring("10 requests whose 100-byte bodies never come");
         }
     }
@@ -172,7 +172,7 @@ class HostileClientsIT {
 
     @Test
     void fiveHundredHalfRequestsNeverStarveAScrape() throws Exception {
-        try (Attackers attackers = open(500, ATTACKERS, "GET /metrics HTTP/1.1\r\n", 0)) {
+        try (Attackers _ = open(500, ATTACKERS, "GET /metrics HTTP/1.1\r\n", 0)) {
             scrapeDuring("500 connections that send the request line only");
         }
     }

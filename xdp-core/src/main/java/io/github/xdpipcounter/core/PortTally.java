@@ -49,7 +49,7 @@ final class PortTally {
 
     private static int slot(long[] table, long key) {
         int mask = table.length - 1;
-        int i = (int) (Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask);
+        int i = Long.hashCode(key * 0x9E3779B97F4A7C15L) & mask;
         while (table[i] != EMPTY && table[i] != key) {
             i = (i + 1) & mask;
         }

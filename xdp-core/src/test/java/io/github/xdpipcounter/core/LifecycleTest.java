@@ -88,7 +88,7 @@ class LifecycleTest {
     /** Child process for the unprivileged case: tries to load and prints what it got. */
     public static final class LoadAndReport {
         public static void main(String[] args) {
-            try (CounterProgram program = CounterProgram.load(16)) {
+            try (CounterProgram _ = CounterProgram.load(16)) {
                 System.out.println("loaded without privileges?");
             } catch (BpfException e) {
                 System.out.println("BpfException: " + e.getMessage().lines().findFirst().orElse(""));

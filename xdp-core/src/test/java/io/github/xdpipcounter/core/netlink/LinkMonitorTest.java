@@ -45,7 +45,7 @@ class LinkMonitorTest {
     void followsALinkThroughCreationChangeDeletionAndRecreation() throws Exception {
         try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
              Events events = new Events();
-             LinkMonitor monitor = ns.inside(events::open)) {
+             LinkMonitor _ = ns.inside(events::open)) {
             String name = NetworkNamespace.interfaceName("lm");
 
             addLink(ns, name);
@@ -72,7 +72,7 @@ class LinkMonitorTest {
     void aVethPairInsideTheNamespaceIsTwoLinks() throws Exception {
         try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
              Events events = new Events();
-             LinkMonitor monitor = ns.inside(events::open)) {
+             LinkMonitor _ = ns.inside(events::open)) {
             String a = NetworkNamespace.interfaceName("va");
             String b = NetworkNamespace.interfaceName("vb");
 
@@ -91,7 +91,7 @@ class LinkMonitorTest {
         try (NetworkNamespace watched = NetworkNamespace.create("linkmon");
              NetworkNamespace other = NetworkNamespace.create("linkmon");
              Events events = new Events();
-             LinkMonitor monitor = watched.inside(events::open)) {
+             LinkMonitor _ = watched.inside(events::open)) {
             String elsewhere = NetworkNamespace.interfaceName("lo");
             String marker = NetworkNamespace.interfaceName("lm");
 
@@ -112,7 +112,7 @@ class LinkMonitorTest {
              Events events = new Events()) {
             Path namespaceOfOpener = ns.inside(() -> Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")));
             AtomicReference<Path> namespaceOfListener = new AtomicReference<>();
-            try (LinkMonitor monitor = ns.inside(() -> LinkMonitor.open(event -> {
+            try (LinkMonitor _ = ns.inside(() -> LinkMonitor.open(event -> {
                 namespaceOfListener.compareAndSet(null, readNamespaceLink());
                 events.accept(event);
             }, events.lost::incrementAndGet))) {
@@ -200,7 +200,7 @@ class LinkMonitorTest {
         try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
              Events events = new Events()) {
             AtomicInteger calls = new AtomicInteger();
-            try (LinkMonitor monitor = ns.inside(() -> LinkMonitor.open(event -> {
+            try (LinkMonitor _ = ns.inside(() -> LinkMonitor.open(event -> {
                 events.accept(event);
                 calls.incrementAndGet();
                 throw new IllegalStateException("a listener's bug");
@@ -223,7 +223,7 @@ class LinkMonitorTest {
         try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
              Events events = new Events()) {
             CountDownLatch release = new CountDownLatch(1);
-            try (LinkMonitor monitor = ns.inside(() -> LinkMonitor.open(event -> {
+            try (LinkMonitor _ = ns.inside(() -> LinkMonitor.open(event -> {
                 try {
                     release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS); // a slow listener: the kernel's queue fills
                 } catch (InterruptedException e) {
@@ -260,7 +260,7 @@ class LinkMonitorTest {
     void idleCostsNoCpu() throws Exception {
         try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
              Events events = new Events();
-             LinkMonitor monitor = ns.inside(events::open)) {
+             LinkMonitor _ = ns.inside(events::open)) {
             String name = NetworkNamespace.interfaceName("lm");
             addLink(ns, name);
             events.await(LinkEvent.Kind.PRESENT, name);
