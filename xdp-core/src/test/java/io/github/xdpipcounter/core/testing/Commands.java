@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command with a time limit; a failure carries its output. */
@@ -19,16 +21,19 @@ public final class Commands {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
+            // Read while it runs: a command that writes more than a pipe holds (64 KB) would otherwise wait for us forever.
+            FutureTask<byte[]> output = new FutureTask<>(() -> p.getInputStream().readAllBytes());
+            Thread.ofVirtual().start(output);
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
                 throw new IllegalStateException("timed out after " + limit + ": " + String.join(" ", command));
             }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String out = new String(output.get(), StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 throw new IllegalStateException("exit " + p.exitValue() + ": " + String.join(" ", command) + "\n" + out);
             }
             return out;
-        } catch (IOException e) {
+        } catch (IOException | ExecutionException e) {
             throw new IllegalStateException("could not run " + String.join(" ", command), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,8 +35,17 @@ public final class Frames {
 
     /** Ethernet header, then a VLAN tag per TPID in {@code vlanTpids}, then {@code payload}. */
     public static byte[] ethernet(int[] vlanTpids, int etherType, byte[] payload) {
+        return ethernet(new byte[] {2, 0, 0, 0, 0, 1}, new byte[] {2, 0, 0, 0, 0, 2}, vlanTpids, etherType, payload);
+    }
+
+    /** An Ethernet frame between two real link addresses (see {@link #mac}), as a host would send it. */
+    public static byte[] ethernet(byte[] destination, byte[] source, int etherType, byte[] payload) {
+        return ethernet(destination, source, new int[0], etherType, payload);
+    }
+
+    private static byte[] ethernet(byte[] destination, byte[] source, int[] vlanTpids, int etherType, byte[] payload) {
         Bytes b = new Bytes();
-        b.put(new byte[] {2, 0, 0, 0, 0, 1}).put(new byte[] {2, 0, 0, 0, 0, 2});
+        b.put(destination).put(source);
         int vid = 10;
         for (int tpid : vlanTpids) {
             b.u16(tpid).u16(vid++);
@@ -125,6 +134,19 @@ public final class Frames {
             b.put(part);
         }
         return b.bytes();
+    }
+
+    /** A link address written as {@code ip link} shows it, {@code 32:a8:80:73:a8:fb}. */
+    public static byte[] mac(String text) {
+        String[] octets = text.split(":");
+        if (octets.length != 6) {
+            throw new IllegalArgumentException("not a link address: " + text);
+        }
+        byte[] mac = new byte[6];
+        for (int i = 0; i < 6; i++) {
+            mac[i] = (byte) Integer.parseInt(octets[i], 16);
+        }
+        return mac;
     }
 
     public static byte[] address(String literal) {

@@ -1,8 +1,16 @@
 package io.github.xdpipcounter.core.testing;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Two test hosts: namespace "counter" and namespace "peer", joined by one
@@ -17,6 +25,9 @@ public final class TwoHosts implements AutoCloseable {
 
     /** Where {@link #sendFromManySources} takes its source addresses: no host has them. */
     public static final String MANY_SOURCES_V4 = "10.204.0.0/16";
+    /** The most frames one {@link #sendFrames} writes: a scan of every port over two transports and networks is 262,144. */
+    public static final int MAX_FRAMES = 1 << 20;
+    private static final Pattern LINK_ADDRESS = Pattern.compile("link/ether ([0-9a-f:]{17})");
 
     public final NetworkNamespace counter;
     public final NetworkNamespace peer;
@@ -106,32 +117,100 @@ public final class TwoHosts implements AutoCloseable {
     /**
      * From the peer: one UDP datagram to {@code udpPort} of the counter host
      * from each of {@code sources} IPv4 addresses of {@link #MANY_SOURCES_V4},
-     * written with their headers through a raw socket (no interface holds
-     * them), so that a window holds thousands of sources in milliseconds.
-     * Sent twice: datagrams that wait for the counter's link address while
-     * the first round resolves it may be dropped. Bounded: at most 64,000
-     * sources, a time limit.
+     * as whole frames written to the link ({@link #sendFrames}): no interface
+     * holds those addresses, and no neighbour resolution can hold a datagram
+     * back, so that a window holds thousands of sources in milliseconds.
+     * Bounded: at most 64,000 sources, a time limit.
      */
     public void sendFromManySources(int sources, int udpPort) {
         if (sources < 1 || sources > 64_000) {
             throw new IllegalArgumentException("1 to 64000 sources, not " + sources);
         }
+        byte[] counterMac = counterLinkAddress();
+        byte[] peerMac = peerLinkAddress();
+        List<byte[]> frames = new ArrayList<>(sources);
+        for (int i = 0; i < sources; i++) {
+            String source = "10.204.%d.%d".formatted(i / 250, i % 250 + 1);
+            frames.add(Frames.ethernet(counterMac, peerMac, Frames.ETH_P_IP,
+                    Frames.ipv4(source, COUNTER_V4, Frames.IPPROTO_UDP, Frames.udp(40000, udpPort, 19))));
+        }
+        sendFrames(frames);
+    }
+
+    /**
+     * From the peer: each frame written as it is to the peer's end of the
+     * link, through one AF_PACKET socket, so that neither routing nor
+     * neighbour resolution stands between a spoofed source and the counter,
+     * at some 200,000 frames a second (a Python loop: one send per frame,
+     * which the kernel delivers to the counter's end before it returns).
+     * Address frames with {@link #counterLinkAddress} and
+     * {@link #peerLinkAddress}. Bounded: at most {@value #MAX_FRAMES}
+     * frames, a time limit.
+     *
+     * @return how long writing the frames took, the sender's start-up left out
+     */
+    public Duration sendFrames(List<byte[]> frames) {
+        if (frames.isEmpty() || frames.size() > MAX_FRAMES) {
+            throw new IllegalArgumentException("1 to " + MAX_FRAMES + " frames, not " + frames.size());
+        }
         String script = """
-                import socket, struct, sys
-                sources, port, dst = int(sys.argv[1]), int(sys.argv[2]), socket.inet_aton(sys.argv[3])
-                payload = b'xdp-ip-counter test'
-                s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-                for _ in range(2):
-                    for i in range(sources):
-                        src = socket.inet_aton('10.204.%d.%d' % (i // 250, i % 250 + 1))
-                        # The kernel fills in the total length, identification and header checksum.
-                        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 0, 0, 0x4000, 64, socket.IPPROTO_UDP, 0, src, dst)
-                        udp = struct.pack('!HHHH', 40000, port, 8 + len(payload), 0)
-                        s.sendto(ip + udp + payload, (sys.argv[3], 0))
+                import socket, sys, time
+                data = memoryview(open(sys.argv[2], 'rb').read())
+                frames, at = [], 0
+                while at < len(data):
+                    length = int.from_bytes(data[at:at + 2], 'big')
+                    frames.append(data[at + 2:at + 2 + length])
+                    at += 2 + length
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+                s.bind((sys.argv[1], 0))
+                start = time.monotonic()
+                for frame in frames:
+                    s.send(frame)
+                print(time.monotonic() - start)
                 s.close()
                 """;
-        peer.exec(Duration.ofSeconds(30), "/usr/bin/python3", "-c", script, String.valueOf(sources), String.valueOf(udpPort),
-                COUNTER_V4);
+        Path file = null;
+        try {
+            // Length-prefixed frames in one file: 262,144 frames are too many for a command line.
+            file = Files.createTempFile("xic-frames-", ".bin");
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+                for (byte[] frame : frames) {
+                    out.writeShort(frame.length);
+                    out.write(frame);
+                }
+            }
+            String took = peer.exec(Duration.ofSeconds(60), "/usr/bin/python3", "-c", script, peerInterface, file.toString());
+            return Duration.ofNanos((long) (Double.parseDouble(took.strip()) * 1e9));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the frames to send", e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temporary file left behind is no test failure
+                }
+            }
+        }
+    }
+
+    /** The link address of the counter's end of the link: where frames from the peer go. */
+    public byte[] counterLinkAddress() {
+        return linkAddress(counter, counterInterface);
+    }
+
+    /** The link address of the peer's end of the link. */
+    public byte[] peerLinkAddress() {
+        return linkAddress(peer, peerInterface);
+    }
+
+    private static byte[] linkAddress(NetworkNamespace ns, String interfaceName) {
+        String shown = ns.ip("-o", "link", "show", "dev", interfaceName);
+        Matcher m = LINK_ADDRESS.matcher(shown);
+        if (!m.find()) {
+            throw new IllegalStateException("no link address for " + interfaceName + " in: " + shown);
+        }
+        return Frames.mac(m.group(1));
     }
 
     @Override
