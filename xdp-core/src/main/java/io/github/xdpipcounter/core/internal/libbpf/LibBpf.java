@@ -1717,105 +1717,6 @@ public class LibBpf extends LibBpf$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
-    private static final int XIC_TCP = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_transport.XIC_TCP = 0
-     * }
-     */
-    public static int XIC_TCP() {
-        return XIC_TCP;
-    }
-    private static final int XIC_UDP = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_transport.XIC_UDP = 1
-     * }
-     */
-    public static int XIC_UDP() {
-        return XIC_UDP;
-    }
-    private static final int XIC_UDPLITE = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_transport.XIC_UDPLITE = 2
-     * }
-     */
-    public static int XIC_UDPLITE() {
-        return XIC_UDPLITE;
-    }
-    private static final int XIC_SCTP = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_transport.XIC_SCTP = 3
-     * }
-     */
-    public static int XIC_SCTP() {
-        return XIC_SCTP;
-    }
-    private static final int XIC_TRANSPORT_COUNT = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_transport.XIC_TRANSPORT_COUNT = 4
-     * }
-     */
-    public static int XIC_TRANSPORT_COUNT() {
-        return XIC_TRANSPORT_COUNT;
-    }
-    private static final int XIC_IGNORED_NOT_IP = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_ignore_reason.XIC_IGNORED_NOT_IP = 0
-     * }
-     */
-    public static int XIC_IGNORED_NOT_IP() {
-        return XIC_IGNORED_NOT_IP;
-    }
-    private static final int XIC_IGNORED_TRANSPORT = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_ignore_reason.XIC_IGNORED_TRANSPORT = 1
-     * }
-     */
-    public static int XIC_IGNORED_TRANSPORT() {
-        return XIC_IGNORED_TRANSPORT;
-    }
-    private static final int XIC_IGNORED_PORT_FILTERED = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_ignore_reason.XIC_IGNORED_PORT_FILTERED = 2
-     * }
-     */
-    public static int XIC_IGNORED_PORT_FILTERED() {
-        return XIC_IGNORED_PORT_FILTERED;
-    }
-    private static final int XIC_IGNORED_FRAGMENT = (int)3L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_ignore_reason.XIC_IGNORED_FRAGMENT = 3
-     * }
-     */
-    public static int XIC_IGNORED_FRAGMENT() {
-        return XIC_IGNORED_FRAGMENT;
-    }
-    private static final int XIC_IGNORED_MALFORMED = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_ignore_reason.XIC_IGNORED_MALFORMED = 4
-     * }
-     */
-    public static int XIC_IGNORED_MALFORMED() {
-        return XIC_IGNORED_MALFORMED;
-    }
-    private static final int XIC_IGNORE_REASON_COUNT = (int)5L;
-    /**
-     * {@snippet lang=c :
-     * enum xic_ignore_reason.XIC_IGNORE_REASON_COUNT = 5
-     * }
-     */
-    public static int XIC_IGNORE_REASON_COUNT() {
-        return XIC_IGNORE_REASON_COUNT;
-    }
     private static final int XDP_FLAGS_SKB_MODE = (int)2L;
     /**
      * {@snippet lang=c :
@@ -1842,15 +1743,6 @@ public class LibBpf extends LibBpf$shared {
      */
     public static int XDP_FLAGS_HW_MODE() {
         return XDP_FLAGS_HW_MODE;
-    }
-    private static final int XIC_PORT_WORDS = (int)1024L;
-    /**
-     * {@snippet lang=c :
-     * #define XIC_PORT_WORDS 1024
-     * }
-     */
-    public static int XIC_PORT_WORDS() {
-        return XIC_PORT_WORDS;
     }
 }
 
