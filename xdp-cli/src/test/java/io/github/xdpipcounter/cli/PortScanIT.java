@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import io.github.xdpipcounter.core.testing.Frames;
 import io.github.xdpipcounter.core.testing.RequiresRoot;
 import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.exporter.Exposition;
 import io.github.xdpipcounter.exporter.SeriesLimits;
 
 import static org.assertj.core.api.Assertions.assertThat;
