@@ -1,5 +1,6 @@
 package io.github.xdpipcounter.cli;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -231,7 +232,7 @@ class WallClockAndStallIT {
                 return new ClockedTool(hosts, clock, tool);
             } catch (Exception | Error e) {
                 try {
-                    close(hosts, clock, tool);
+                    closeAll(hosts, clock, tool);
                 } catch (Exception | Error closing) {
                     e.addSuppressed(closing);
                 }
@@ -285,14 +286,18 @@ class WallClockAndStallIT {
          * start-up line and its windows.
          */
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             boolean alive = tool.alive();
             int exit;
             try {
                 tool.terminate();
                 exit = tool.awaitExit(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                // Not an InterruptedException from close(): try-with-resources would swallow the interrupt.
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while stopping the tool", e);
             } finally {
-                close(hosts, clock, tool);
+                closeAll(hosts, clock, tool);
             }
             List<String> output = tool.output();
             assertThat(alive).as("tool alive at the end; output %s", output).isTrue();
@@ -302,7 +307,7 @@ class WallClockAndStallIT {
                     || WINDOW_LINE.matcher(line).find() || line.equals(stopped)).last().isEqualTo(stopped);
         }
 
-        private static void close(TwoHosts hosts, ShiftedWallClock clock, ToolProcess tool) throws Exception {
+        private static void closeAll(TwoHosts hosts, ShiftedWallClock clock, ToolProcess tool) throws IOException {
             try {
                 if (tool != null) {
                     tool.close();
