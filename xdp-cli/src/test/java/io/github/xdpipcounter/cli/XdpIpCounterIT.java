@@ -145,6 +145,32 @@ class XdpIpCounterIT {
         }
     }
 
+    /**
+     * The port is bound before the program is attached (a port in use is found
+     * first) and answers 503 until then. A SIGTERM as soon as it answers, in
+     * that gap or just after it, still exits 0 with nothing attached: the
+     * signal handling is in place before the port answers at all.
+     */
+    @Test
+    void sigtermAsSoonAsThePortAnswersExitsZero() throws Exception {
+        try (TwoHosts hosts = TwoHosts.create();
+             ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface)) {
+            int first = 0;
+            long deadline = System.nanoTime() + START_LIMIT.toNanos();
+            while (first == 0 && System.nanoTime() < deadline) {
+                try {
+                    first = Http.get(hosts.counter, "http://127.0.0.1:3031/metrics").status();
+                } catch (IOException notYet) {
+                    Thread.sleep(5);
+                }
+            }
+            tool.terminate();
+            assertThat(first).as("the first answer of /metrics").isIn(200, 503);
+            assertThat(tool.awaitExit(Duration.ofSeconds(10))).isZero();
+            assertThat(hosts.counter.awaitXdp(hosts.counterInterface, false, Duration.ofSeconds(2))).isFalse();
+        }
+    }
+
     @Test
     void sigintDetachesAndExitsZero() throws Exception {
         try (TwoHosts hosts = TwoHosts.create();

@@ -33,8 +33,12 @@ final class InFlightLimit extends Filter {
             if (fromClient > limits.perClient() || inAll > limits.total()) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
                 String who = fromClient > limits.perClient() ? "from " + client.getHostAddress() : "in all";
-                Responses.send(exchange, 503, Responses.TEXT, ("too many requests in progress " + who
-                        + ": try again later\n").getBytes(StandardCharsets.UTF_8));
+                String message = "too many requests in progress " + who + ": try again later";
+                if (Routes.LIST.equals(exchange.getRequestURI().getRawPath())) {
+                    Responses.send(exchange, 503, Responses.JSON, SourceJsonWriter.error(message)); // /list errors are JSON
+                } else {
+                    Responses.send(exchange, 503, Responses.TEXT, (message + "\n").getBytes(StandardCharsets.UTF_8));
+                }
                 return;
             }
             chain.doFilter(exchange);

@@ -174,6 +174,10 @@ class RoutesTest {
             String answer = raw("GET /metrics HTTP/1.1");
             assertThat(status(answer)).isEqualTo(503);
             assertThat(answer).containsIgnoringCase("Retry-After: 1").contains("too many requests in progress");
+            String list = raw("GET /list HTTP/1.1");
+            assertThat(status(list)).isEqualTo(503);
+            assertThat(JSON.readTree(body(list)).get("error").asText())
+                    .isEqualTo("too many requests in progress from 127.0.0.1: try again later");
         }
     }
 }
