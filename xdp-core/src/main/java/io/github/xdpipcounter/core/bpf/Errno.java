@@ -2,61 +2,85 @@ package io.github.xdpipcounter.core.bpf;
 
 import java.util.Map;
 
-/** Names and operator hints for the errno values libbpf and bpf(2) return. */
-final class Errno {
-    static final int EPERM = 1;
-    static final int ENOENT = 2;
-    static final int ENXIO = 6;
-    static final int E2BIG = 7;
-    static final int EBADF = 9;
-    static final int EAGAIN = 11;
-    static final int ENOMEM = 12;
-    static final int EACCES = 13;
-    static final int EFAULT = 14;
-    static final int EBUSY = 16;
-    static final int EEXIST = 17;
-    static final int ENODEV = 19;
-    static final int EINVAL = 22;
-    static final int ENOSPC = 28;
-    static final int ENOSYS = 38;
-    static final int EOPNOTSUPP = 95;
-    static final int EADDRNOTAVAIL = 99;
+/**
+ * Names of the errno values the kernel returns to this library: bpf(2) and
+ * libbpf here, rtnetlink sockets in {@code core.netlink}. One table for
+ * both; only the operator hints are BPF's own.
+ */
+public final class Errno {
+    public static final int EPERM = 1;
+    public static final int ENOENT = 2;
+    public static final int EINTR = 4;
+    public static final int ENXIO = 6;
+    public static final int E2BIG = 7;
+    public static final int EBADF = 9;
+    public static final int EAGAIN = 11;
+    public static final int ENOMEM = 12;
+    public static final int EACCES = 13;
+    public static final int EFAULT = 14;
+    public static final int EBUSY = 16;
+    public static final int EEXIST = 17;
+    public static final int ENODEV = 19;
+    public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
+    public static final int EMFILE = 24;
+    public static final int ENOSPC = 28;
+    public static final int ENOSYS = 38;
+    public static final int EPROTONOSUPPORT = 93;
+    public static final int EOPNOTSUPP = 95;
+    public static final int EAFNOSUPPORT = 97;
+    public static final int EADDRINUSE = 98;
+    public static final int EADDRNOTAVAIL = 99;
+    public static final int ENOBUFS = 105;
     /** Kernel-internal "not supported", which bpf(2) leaks to userspace. */
-    static final int ENOTSUPP = 524;
+    public static final int ENOTSUPP = 524;
 
-    private static final Map<Integer, String> NAMES = Map.ofEntries(
-            Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(ENXIO, "ENXIO"), Map.entry(E2BIG, "E2BIG"),
-            Map.entry(EBADF, "EBADF"), Map.entry(EAGAIN, "EAGAIN"), Map.entry(ENOMEM, "ENOMEM"),
-            Map.entry(EACCES, "EACCES"), Map.entry(EFAULT, "EFAULT"), Map.entry(EBUSY, "EBUSY"),
-            Map.entry(EEXIST, "EEXIST"), Map.entry(ENODEV, "ENODEV"), Map.entry(EINVAL, "EINVAL"),
-            Map.entry(ENOSPC, "ENOSPC"), Map.entry(ENOSYS, "ENOSYS"), Map.entry(EOPNOTSUPP, "EOPNOTSUPP"),
-            Map.entry(EADDRNOTAVAIL, "EADDRNOTAVAIL"), Map.entry(ENOTSUPP, "ENOTSUPP"));
+    private record Name(String symbol, String description) {
+    }
 
-    private static final Map<Integer, String> DESCRIPTIONS = Map.ofEntries(
-            Map.entry(EPERM, "operation not permitted"), Map.entry(ENOENT, "no such entry"),
-            Map.entry(ENXIO, "no such device or address"), Map.entry(E2BIG, "argument list too long"), Map.entry(EBADF, "bad file descriptor"),
-            Map.entry(EAGAIN, "try again"), Map.entry(ENOMEM, "out of memory"),
-            Map.entry(EACCES, "permission denied"), Map.entry(EFAULT, "bad address"),
-            Map.entry(EBUSY, "device or resource busy"), Map.entry(EEXIST, "already exists"),
-            Map.entry(ENODEV, "no such device"), Map.entry(EINVAL, "invalid argument"),
-            Map.entry(ENOSPC, "no space left"), Map.entry(ENOSYS, "function not implemented"),
-            Map.entry(EOPNOTSUPP, "operation not supported"),
-            Map.entry(EADDRNOTAVAIL, "address not available"), Map.entry(ENOTSUPP, "not supported"));
+    private static final Map<Integer, Name> NAMES = Map.ofEntries(
+            Map.entry(EPERM, new Name("EPERM", "operation not permitted")),
+            Map.entry(ENOENT, new Name("ENOENT", "no such entry")),
+            Map.entry(EINTR, new Name("EINTR", "interrupted by a signal")),
+            Map.entry(ENXIO, new Name("ENXIO", "no such device or address")),
+            Map.entry(E2BIG, new Name("E2BIG", "argument list too long")),
+            Map.entry(EBADF, new Name("EBADF", "bad file descriptor")),
+            Map.entry(EAGAIN, new Name("EAGAIN", "try again")),
+            Map.entry(ENOMEM, new Name("ENOMEM", "out of memory")),
+            Map.entry(EACCES, new Name("EACCES", "permission denied")),
+            Map.entry(EFAULT, new Name("EFAULT", "bad address")),
+            Map.entry(EBUSY, new Name("EBUSY", "device or resource busy")),
+            Map.entry(EEXIST, new Name("EEXIST", "already exists")),
+            Map.entry(ENODEV, new Name("ENODEV", "no such device")),
+            Map.entry(EINVAL, new Name("EINVAL", "invalid argument")),
+            Map.entry(ENFILE, new Name("ENFILE", "too many open files in the system")),
+            Map.entry(EMFILE, new Name("EMFILE", "too many open files")),
+            Map.entry(ENOSPC, new Name("ENOSPC", "no space left")),
+            Map.entry(ENOSYS, new Name("ENOSYS", "function not implemented")),
+            Map.entry(EPROTONOSUPPORT, new Name("EPROTONOSUPPORT", "protocol not supported")),
+            Map.entry(EOPNOTSUPP, new Name("EOPNOTSUPP", "operation not supported")),
+            Map.entry(EAFNOSUPPORT, new Name("EAFNOSUPPORT", "address family not supported")),
+            Map.entry(EADDRINUSE, new Name("EADDRINUSE", "address already in use")),
+            Map.entry(EADDRNOTAVAIL, new Name("EADDRNOTAVAIL", "address not available")),
+            Map.entry(ENOBUFS, new Name("ENOBUFS", "no buffer space available")),
+            Map.entry(ENOTSUPP, new Name("ENOTSUPP", "not supported")));
 
     private Errno() {
     }
 
     /** "EPERM (operation not permitted)", or "errno 123" for a value we do not name. */
-    static String describe(int errno) {
-        String name = NAMES.get(errno);
-        return name == null ? "errno " + errno : name + " (" + DESCRIPTIONS.get(errno) + ")";
+    public static String describe(int errno) {
+        Name name = NAMES.get(errno);
+        return name == null ? "errno " + errno : name.symbol() + " (" + name.description() + ")";
     }
 
-    static String name(int errno) {
-        return NAMES.getOrDefault(errno, "errno " + errno);
+    /** "EPERM", or "errno 123" for a value we do not name. */
+    public static String name(int errno) {
+        Name name = NAMES.get(errno);
+        return name == null ? "errno " + errno : name.symbol();
     }
 
-    /** What an operator can do about it, where the errno alone does not say. */
+    /** What an operator can do about a BPF operation's errno, where the errno alone does not say. */
     static String hint(int errno) {
         return switch (errno) {
             case EPERM, EACCES -> "needs root, or CAP_BPF + CAP_NET_ADMIN + CAP_PERFMON";

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.xdpipcounter.core.bpf.Errno;
+
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -93,7 +95,7 @@ final class LinkMessages {
                     if (payload.byteSize() >= JAVA_INT.byteSize()) {
                         int error = -payload.get(JAVA_INT, NLMSGERR_ERROR);
                         if (error != 0) { // 0 is an acknowledgement
-                            problems.add("the kernel reported " + LinuxErrno.describe(error));
+                            problems.add("the kernel reported " + Errno.describe(error));
                         }
                     }
                 }

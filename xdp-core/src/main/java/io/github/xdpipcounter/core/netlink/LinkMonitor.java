@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.github.xdpipcounter.core.bpf.Errno;
+
 /**
  * Tells when network interfaces ("links") of a network namespace appear,
  * change and disappear, as the kernel announces it (rtnetlink multicast
@@ -141,13 +143,13 @@ public final class LinkMonitor implements AutoCloseable {
 
     private void handleFailedReceive(int errno) {
         switch (errno) {
-            case LinuxErrno.EAGAIN, LinuxErrno.EINTR -> {
+            case Errno.EAGAIN, Errno.EINTR -> {
                 // The receive timeout passed (time to look at the closed flag), or a signal came.
             }
-            case LinuxErrno.ENOBUFS -> eventsLost("the kernel dropped link notifications: the queue was full");
+            case Errno.ENOBUFS -> eventsLost("the kernel dropped link notifications: the queue was full");
             default -> {
                 // Unexpected: we cannot know what we missed. Back off rather than spin on a persistent error.
-                eventsLost("receiving link notifications failed: " + LinuxErrno.describe(errno));
+                eventsLost("receiving link notifications failed: " + Errno.describe(errno));
                 sleepQuietly(RECEIVE_TIMEOUT);
             }
         }

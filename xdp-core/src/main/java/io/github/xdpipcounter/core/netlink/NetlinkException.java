@@ -1,12 +1,14 @@
 package io.github.xdpipcounter.core.netlink;
 
+import io.github.xdpipcounter.core.bpf.Errno;
+
 /** A netlink socket operation that failed; it names the operation and the errno, in words. */
 public final class NetlinkException extends RuntimeException {
     private final String operation;
     private final int errno;
 
     NetlinkException(String operation, int errno) {
-        super(operation + " failed: " + LinuxErrno.describe(errno));
+        super(operation + " failed: " + Errno.describe(errno));
         this.operation = operation;
         this.errno = errno;
     }
@@ -23,6 +25,6 @@ public final class NetlinkException extends RuntimeException {
 
     /** The symbolic name, e.g. {@code "EMFILE"}. */
     public String errnoName() {
-        return LinuxErrno.name(errno);
+        return Errno.name(errno);
     }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.xdpipcounter.core.bpf.Errno;
+
 import static io.github.xdpipcounter.core.netlink.LinkMessages.IFINFOMSG;
 import static io.github.xdpipcounter.core.netlink.LinkMessages.NLMSGHDR;
 import static io.github.xdpipcounter.core.netlink.LinkMessages.RTATTR;
@@ -89,7 +91,7 @@ class LinkMessagesTest {
     void anErrorMessageIsReportedAndAnAcknowledgementIsNot() {
         MemorySegment datagram = datagram(
                 message(LinkMessages.NLMSG_ERROR, hostInt(0), new byte[16]),
-                message(LinkMessages.NLMSG_ERROR, hostInt(-LinuxErrno.ENOBUFS), new byte[16]),
+                message(LinkMessages.NLMSG_ERROR, hostInt(-Errno.ENOBUFS), new byte[16]),
                 link(LinkMessages.RTM_NEWLINK, 0, 3, "eth0"));
 
         LinkMessages.Parsed parsed = LinkMessages.parse(datagram);

@@ -2,13 +2,15 @@ package io.github.xdpipcounter.core.netlink;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.xdpipcounter.core.bpf.Errno;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NetlinkExceptionTest {
 
     @Test
     void namesTheOperationAndTheErrnoInWords() {
-        NetlinkException e = new NetlinkException("open a netlink route socket", LinuxErrno.EMFILE);
+        NetlinkException e = new NetlinkException("open a netlink route socket", Errno.EMFILE);
 
         assertThat(e).hasMessage("open a netlink route socket failed: EMFILE (too many open files)");
         assertThat(e.operation()).isEqualTo("open a netlink route socket");
