@@ -35,6 +35,7 @@ public final class Window {
     private final Map<Long, PortActivity> portIndex;
     private final long countedPackets;
     private final long countedBytes;
+    private final long sourcesTimedOutside;
 
     /**
      * @param end the wall clock when the window closed; its start is placed
@@ -56,6 +57,7 @@ public final class Window {
         PortTally tally = new PortTally();
         long packets = 0;
         long bytes = 0;
+        long outside = 0;
         for (SourceTable table : tables) {
             for (int i = 0; i < table.count(); i++) {
                 long p = table.packets(i);
@@ -63,8 +65,12 @@ public final class Window {
                 tally.add(table.portKey(i), p, b);
                 packets += p;
                 bytes += b;
+                if (table.firstSeenNanos(i) < startMonotonicNanos || table.lastSeenNanos(i) > endMonotonicNanos) {
+                    outside++;
+                }
             }
         }
+        this.sourcesTimedOutside = outside;
         List<PortActivity> list = tally.activities();
         Map<Long, PortActivity> index = new HashMap<>();
         for (PortActivity activity : list) {
@@ -196,22 +202,15 @@ public final class Window {
     }
 
     /**
-     * The sources whose kernel times fall outside the window's own clock
-     * bounds, before {@link #toInstant} clamps them: 0 unless the clock
-     * protocol between the program and userspace is broken. For tests.
+     * The records whose kernel times fall outside the window's own bounds on
+     * the monotonic clock, before {@link Source#firstSeen()} and
+     * {@link Source#lastSeen()} are clamped into them: 0 unless the clock
+     * protocol between the program and userspace is broken (the program reads
+     * a clock userspace writes before each flip). A diagnostic, counted while
+     * the window is built.
      */
-    long sourcesTimedOutsideWindow() {
-        long outside = 0;
-        for (SourceTable table : tables) {
-            for (int i = 0; i < table.count(); i++) {
-                long first = table.firstSeenNanos(i);
-                long last = table.lastSeenNanos(i);
-                if (first < startMonotonicNanos || last > endMonotonicNanos) {
-                    outside++;
-                }
-            }
-        }
-        return outside;
+    public long sourcesTimedOutsideWindow() {
+        return sourcesTimedOutside;
     }
 
     private Source source(SourceTable table, int i) {
