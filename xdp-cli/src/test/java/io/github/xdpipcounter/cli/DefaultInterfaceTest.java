@@ -1,5 +1,6 @@
 package io.github.xdpipcounter.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -7,10 +8,17 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DefaultInterfaceTest {
+    /** /proc/net/route: a header line, then a route a line. */
+    private static List<String> ipv4Route(String... routes) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
+        lines.addAll(List.of(routes));
+        return lines;
+    }
+
     @Test
     void theIpv4DefaultRouteWins() {
-        List<String> route = List.of(
-                "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT",
+        List<String> route = ipv4Route(
                 "ens4\t0000A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0",
                 "ens5\t00000000\t0100A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0");
         assertThat(DefaultInterface.ofIpv4Route(route)).hasValue("ens5");
@@ -18,8 +26,7 @@ class DefaultInterfaceTest {
 
     @Test
     void aRouteThatIsDownOrNotDefaultDoesNotCount() {
-        List<String> route = List.of(
-                "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT",
+        List<String> route = ipv4Route(
                 "ens5\t00000000\t0100A8C0\t0002\t0\t0\t100\t00000000\t0\t0\t0",
                 "ens6\t00000000\t0100A8C0\t0003\t0\t0\t100\t000000FF\t0\t0\t0");
         assertThat(DefaultInterface.ofIpv4Route(route)).isEmpty();
