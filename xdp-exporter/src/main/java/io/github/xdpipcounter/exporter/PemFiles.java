@@ -26,8 +26,12 @@ import java.util.regex.Pattern;
  * file, in order) and an unencrypted private key, PKCS#8 or PKCS#1 RSA.
  * Problems are reported against the config file and the field that names
  * the PEM file.
+ *
+ * @param configFile the web config
+ * @param field      its field that names {@code pem}
+ * @param pem        the PEM file read
  */
-final class PemFiles {
+record PemFiles(Path configFile, String field, Path pem) {
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----\\R(.*?)-----END \\1-----", Pattern.DOTALL);
     /** DER of the AlgorithmIdentifier {rsaEncryption, NULL} that a PKCS#8 envelope of an RSA key carries. */
@@ -35,16 +39,6 @@ final class PemFiles {
             0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
 
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "EdDSA", "RSASSA-PSS");
-
-    private final Path configFile;
-    private final String field;
-    private final Path pem;
-
-    private PemFiles(Path configFile, String field, Path pem) {
-        this.configFile = configFile;
-        this.field = field;
-        this.pem = pem;
-    }
 
     /** Every certificate in {@code pem}, in file order (a chain: leaf first). */
     static List<X509Certificate> certificates(Path configFile, String field, Path pem) throws WebConfigException {
