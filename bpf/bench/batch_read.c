@@ -55,6 +55,20 @@ static long read_all(int fd, int delete)
 	}
 }
 
+/* Reads the n entries the map holds: ns per entry, or -1 when it read another count. */
+static double time_read_all(int fd, int delete, long n)
+{
+	double t0 = now_ns();
+	long got = read_all(fd, delete);
+	double per_entry = (now_ns() - t0) / n;
+
+	if (got != n) {
+		fprintf(stderr, "%s %ld sources, expected %ld\n", delete ? "drained" : "read", got, n);
+		return -1;
+	}
+	return per_entry;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 2 ? atol(argv[2]) : 1000000;
@@ -67,8 +81,7 @@ int main(int argc, char **argv)
 	};
 	struct bpf_object *obj;
 	int prog_fd, map_fd;
-	double t0, lookup, drain;
-	long got;
+	double lookup, drain;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s xdp_ip_counter.bpf.o [sources]\n", argv[0]);
@@ -98,20 +111,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	t0 = now_ns();
-	got = read_all(map_fd, 0);
-	lookup = (now_ns() - t0) / n;
-	if (got != n) {
-		fprintf(stderr, "read %ld sources, expected %ld\n", got, n);
+	lookup = time_read_all(map_fd, 0, n);
+	if (lookup < 0)
 		return 1;
-	}
-	t0 = now_ns();
-	got = read_all(map_fd, 1);
-	drain = (now_ns() - t0) / n;
-	if (got != n) {
-		fprintf(stderr, "drained %ld sources, expected %ld\n", got, n);
+	drain = time_read_all(map_fd, 1, n);
+	if (drain < 0)
 		return 1;
-	}
 	printf("lookup_batch %.0f lookup_and_delete_batch %.0f\n", lookup, drain);
 	bpf_object__close(obj);
 	return 0;
