@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +37,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LinkMonitorTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
+    private NetworkNamespace ns;
+    private Events events;
+
+    @BeforeEach
+    void watchANamespaceOfOurOwn() {
+        ns = NetworkNamespace.create("linkmon");
+        events = new Events();
+    }
+
+    @AfterEach
+    void removeTheNamespace() {
+        events.close();
+        ns.close();
+    }
+
     @AfterAll
     static void noNamespaceIsLeftBehind() {
         assertThat(Commands.run(WAIT, "ip", "netns", "list"))
@@ -43,9 +60,7 @@ class LinkMonitorTest {
 
     @Test
     void followsALinkThroughCreationChangeDeletionAndRecreation() throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
-             Events events = new Events();
-             LinkMonitor _ = ns.inside(events::open)) {
+        try (LinkMonitor _ = ns.inside(events::open)) {
             String name = NetworkNamespace.interfaceName("lm");
 
             addLink(ns, name);
@@ -70,9 +85,7 @@ class LinkMonitorTest {
 
     @Test
     void aVethPairInsideTheNamespaceIsTwoLinks() throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
-             Events events = new Events();
-             LinkMonitor _ = ns.inside(events::open)) {
+        try (LinkMonitor _ = ns.inside(events::open)) {
             String a = NetworkNamespace.interfaceName("va");
             String b = NetworkNamespace.interfaceName("vb");
 
@@ -88,10 +101,8 @@ class LinkMonitorTest {
 
     @Test
     void linksOfAnotherNamespaceAreNotSeen() throws Exception {
-        try (NetworkNamespace watched = NetworkNamespace.create("linkmon");
-             NetworkNamespace other = NetworkNamespace.create("linkmon");
-             Events events = new Events();
-             LinkMonitor _ = watched.inside(events::open)) {
+        try (NetworkNamespace other = NetworkNamespace.create("linkmon");
+             LinkMonitor _ = ns.inside(events::open)) {
             String elsewhere = NetworkNamespace.interfaceName("lo");
             String marker = NetworkNamespace.interfaceName("lm");
 
@@ -99,7 +110,7 @@ class LinkMonitorTest {
             other.ip("link", "del", elsewhere);
             // The kernel queues a notification before `ip` returns: had the other
             // namespace's been ours, they would come before the marker's.
-            addLink(watched, marker);
+            addLink(ns, marker);
             events.await(LinkEvent.Kind.PRESENT, marker);
 
             assertThat(events.seen).extracting(LinkEvent::name).noneMatch(n -> n.startsWith(elsewhere));
@@ -108,77 +119,64 @@ class LinkMonitorTest {
 
     @Test
     void theSocketsNamespaceIsTheOpeningThreadsAndTheListenerRunsThere() throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
-             Events events = new Events()) {
-            Path namespaceOfOpener = ns.inside(() -> Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")));
-            AtomicReference<Path> namespaceOfListener = new AtomicReference<>();
-            try (LinkMonitor _ = ns.inside(() -> LinkMonitor.open(event -> {
-                namespaceOfListener.compareAndSet(null, readNamespaceLink());
-                events.accept(event);
-            }, events.lost::incrementAndGet))) {
-                String name = NetworkNamespace.interfaceName("lm");
-                addLink(ns, name);
-                events.await(LinkEvent.Kind.PRESENT, name);
-            }
-            assertThat(namespaceOfListener.get()).isEqualTo(namespaceOfOpener)
-                    .isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")));
+        Path namespaceOfOpener = ns.inside(() -> Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")));
+        AtomicReference<Path> namespaceOfListener = new AtomicReference<>();
+        try (LinkMonitor _ = ns.inside(() -> LinkMonitor.open(event -> {
+            namespaceOfListener.compareAndSet(null, readNamespaceLink());
+            events.accept(event);
+        }, events.lost::incrementAndGet))) {
+            announceLink(ns, events);
+        }
+        assertThat(namespaceOfListener.get()).isEqualTo(namespaceOfOpener)
+                .isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")));
 
-            // The socket itself, read from this thread (host namespace), still hears the namespace's links.
-            String name = NetworkNamespace.interfaceName("lm");
-            try (RouteNetlinkSocket socket = ns.inside(
-                    () -> RouteNetlinkSocket.subscribe(RouteNetlinkSocket.RTMGRP_LINK, LinkMonitor.RECEIVE_TIMEOUT));
-                 Arena arena = Arena.ofConfined()) {
-                addLink(ns, name);
-                MemorySegment buffer = arena.allocate(32 * 1024, 8);
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                List<LinkEvent> received = new ArrayList<>();
-                while (received.stream().noneMatch(e -> e.name().equals(name)) && System.nanoTime() < deadline) {
-                    long length = socket.receive(buffer);
-                    if (length > 0) {
-                        received.addAll(LinkMessages.parse(buffer.asSlice(0, length)).events());
-                    }
+        // The socket itself, read from this thread (host namespace), still hears the namespace's links.
+        String name = NetworkNamespace.interfaceName("lm");
+        try (RouteNetlinkSocket socket = ns.inside(
+                () -> RouteNetlinkSocket.subscribe(RouteNetlinkSocket.RTMGRP_LINK, LinkMonitor.RECEIVE_TIMEOUT));
+             Arena arena = Arena.ofConfined()) {
+            addLink(ns, name);
+            MemorySegment buffer = arena.allocate(32 * 1024, 8);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            List<LinkEvent> received = new ArrayList<>();
+            while (received.stream().noneMatch(e -> e.name().equals(name)) && System.nanoTime() < deadline) {
+                long length = socket.receive(buffer);
+                if (length > 0) {
+                    received.addAll(LinkMessages.parse(buffer.asSlice(0, length)).events());
                 }
-                assertThat(received).extracting(LinkEvent::name).contains(name);
             }
+            assertThat(received).extracting(LinkEvent::name).contains(name);
         }
     }
 
     @Test
     void closeReturnsPromptlyAndEndsTheDeliveryThread() throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
-             Events events = new Events()) {
-            LinkMonitor monitor = ns.inside(events::open);
-            String name = NetworkNamespace.interfaceName("lm");
-            addLink(ns, name);
-            events.await(LinkEvent.Kind.PRESENT, name);
-            Thread delivery = events.deliveryThread.get();
-            assertThat(delivery.isDaemon()).isTrue();
+        LinkMonitor monitor = ns.inside(events::open);
+        String name = announceLink(ns, events);
+        Thread delivery = events.deliveryThread.get();
+        assertThat(delivery.isDaemon()).isTrue();
 
-            long start = System.nanoTime();
-            monitor.close();
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            monitor.close();
+        long start = System.nanoTime();
+        monitor.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        monitor.close();
 
-            assertThat(took).isLessThan(Duration.ofMillis(500));
-            assertThat(delivery.isAlive()).isFalse();
-            events.seen.clear();
-            ns.ip("link", "del", name);
-            Thread.sleep(300);
-            assertThat(events.seen).as("events after close").isEmpty();
-        }
+        assertThat(took).isLessThan(Duration.ofMillis(500));
+        assertThat(delivery.isAlive()).isFalse();
+        events.seen.clear();
+        ns.ip("link", "del", name);
+        Thread.sleep(300);
+        assertThat(events.seen).as("events after close").isEmpty();
     }
 
     @Test
     void twoMonitorsCloseInEitherOrder() throws Exception {
         for (boolean firstOpenedClosesFirst : new boolean[] {true, false}) {
-            try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
-                 Events one = new Events();
+            try (Events one = new Events();
                  Events two = new Events()) {
                 LinkMonitor first = ns.inside(one::open);
                 LinkMonitor second = ns.inside(two::open);
-                String name = NetworkNamespace.interfaceName("lm");
-                addLink(ns, name);
-                one.await(LinkEvent.Kind.PRESENT, name);
+                String name = announceLink(ns, one);
                 two.await(LinkEvent.Kind.PRESENT, name);
 
                 LinkMonitor closed = firstOpenedClosesFirst ? first : second;
@@ -197,79 +195,63 @@ class LinkMonitorTest {
 
     @Test
     void aListenerThatThrowsDoesNotStopDelivery() throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
-             Events events = new Events()) {
-            AtomicInteger calls = new AtomicInteger();
-            try (LinkMonitor _ = ns.inside(() -> LinkMonitor.open(event -> {
-                events.accept(event);
-                calls.incrementAndGet();
-                throw new IllegalStateException("a listener's bug");
-            }, () -> {
-                throw new IllegalStateException("another bug");
-            }))) {
-                String first = NetworkNamespace.interfaceName("lm");
-                String second = NetworkNamespace.interfaceName("lm");
-                addLink(ns, first);
-                events.await(LinkEvent.Kind.PRESENT, first);
-                addLink(ns, second);
-                events.await(LinkEvent.Kind.PRESENT, second);
-                assertThat(calls.get()).isGreaterThanOrEqualTo(2);
-            }
+        AtomicInteger calls = new AtomicInteger();
+        try (LinkMonitor _ = ns.inside(() -> LinkMonitor.open(event -> {
+            events.accept(event);
+            calls.incrementAndGet();
+            throw new IllegalStateException("a listener's bug");
+        }, () -> {
+            throw new IllegalStateException("another bug");
+        }))) {
+            announceLink(ns, events);
+            announceLink(ns, events);
+            assertThat(calls.get()).isGreaterThanOrEqualTo(2);
         }
     }
 
     @Test
     void aFullQueueIsReportedAsLostEventsAndDeliveryGoesOn(@TempDir Path dir) throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
-             Events events = new Events()) {
-            CountDownLatch release = new CountDownLatch(1);
-            try (LinkMonitor _ = ns.inside(() -> LinkMonitor.open(event -> {
-                try {
-                    release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS); // a slow listener: the kernel's queue fills
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                events.accept(event);
-            }, events.lost::incrementAndGet))) {
-                // The queue holds about 200 KB (net.core.rmem_default), some 90 link notifications;
-                // here come 600 links, with a notification each at least.
-                List<String> batch = new ArrayList<>();
-                for (int i = 0; i < 300; i++) {
-                    batch.add("link add fl" + i + " type veth peer name fp" + i);
-                }
-                Path commands = Files.write(dir.resolve("links"), batch);
-                ns.ip("-batch", commands.toString());
-                release.countDown();
-
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (events.lost.get() == 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertThat(events.lost.get()).as("lost-events callbacks").isPositive();
-                // The kernel reports the overflow before the queue is drained: while it is still full, a new
-                // notification would be dropped too. Wait until delivery has gone quiet.
-                for (int size = -1; size != events.seen.size() && System.nanoTime() < deadline; ) {
-                    size = events.seen.size();
-                    Thread.sleep(300);
-                }
-
-                String after = NetworkNamespace.interfaceName("lm");
-                addLink(ns, after);
-                events.await(LinkEvent.Kind.PRESENT, after); // after every event the kernel kept
-                assertThat(events.seen.stream().map(LinkEvent::name).filter(n -> n.startsWith("f")).distinct().count())
-                        .as("links announced").isLessThan(600);
+        CountDownLatch release = new CountDownLatch(1);
+        try (LinkMonitor _ = ns.inside(() -> LinkMonitor.open(event -> {
+            try {
+                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS); // a slow listener: the kernel's queue fills
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            events.accept(event);
+        }, events.lost::incrementAndGet))) {
+            // The queue holds about 200 KB (net.core.rmem_default), some 90 link notifications;
+            // here come 600 links, with a notification each at least.
+            List<String> batch = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                batch.add("link add fl" + i + " type veth peer name fp" + i);
+            }
+            Path commands = Files.write(dir.resolve("links"), batch);
+            ns.ip("-batch", commands.toString());
+            release.countDown();
+
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (events.lost.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(events.lost.get()).as("lost-events callbacks").isPositive();
+            // The kernel reports the overflow before the queue is drained: while it is still full, a new
+            // notification would be dropped too. Wait until delivery has gone quiet.
+            for (int size = -1; size != events.seen.size() && System.nanoTime() < deadline; ) {
+                size = events.seen.size();
+                Thread.sleep(300);
+            }
+
+            announceLink(ns, events); // after every event the kernel kept
+            assertThat(events.seen.stream().map(LinkEvent::name).filter(n -> n.startsWith("f")).distinct().count())
+                    .as("links announced").isLessThan(600);
         }
     }
 
     @Test
     void idleCostsNoCpu() throws Exception {
-        try (NetworkNamespace ns = NetworkNamespace.create("linkmon");
-             Events events = new Events();
-             LinkMonitor _ = ns.inside(events::open)) {
-            String name = NetworkNamespace.interfaceName("lm");
-            addLink(ns, name);
-            events.await(LinkEvent.Kind.PRESENT, name);
+        try (LinkMonitor _ = ns.inside(events::open)) {
+            announceLink(ns, events);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long id = events.deliveryThread.get().threadId();
 
@@ -285,6 +267,14 @@ class LinkMonitorTest {
     /** A link named {@code name}: one end of a veth pair (the dummy driver is not in every kernel). */
     private static void addLink(NetworkNamespace ns, String name) {
         ns.ip("link", "add", name, "type", "veth", "peer", "name", name + "p");
+    }
+
+    /** Adds a new link and waits until {@code events} has it; its name. */
+    private static String announceLink(NetworkNamespace ns, Events events) throws InterruptedException {
+        String name = NetworkNamespace.interfaceName("lm");
+        addLink(ns, name);
+        events.await(LinkEvent.Kind.PRESENT, name);
+        return name;
     }
 
     private static int indexOf(NetworkNamespace ns, String name) {
