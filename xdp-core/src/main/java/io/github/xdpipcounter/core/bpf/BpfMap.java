@@ -55,12 +55,7 @@ public final class BpfMap {
 
     /** Copies the value of {@code key} into {@code value}; false when there is no such key. */
     public boolean lookup(MemorySegment key, MemorySegment value) {
-        int ret = LibBpf.bpf_map_lookup_elem(fd(), key, value);
-        if (ret == -Errno.ENOENT) {
-            return false;
-        }
-        check(ret, "look up an element of");
-        return true;
+        return found(LibBpf.bpf_map_lookup_elem(fd(), key, value), "look up an element of");
     }
 
     /** Creates or replaces the value of {@code key}. */
@@ -70,12 +65,7 @@ public final class BpfMap {
 
     /** Deletes {@code key}; false when it was not there. */
     public boolean delete(MemorySegment key) {
-        int ret = LibBpf.bpf_map_delete_elem(fd(), key);
-        if (ret == -Errno.ENOENT) {
-            return false;
-        }
-        check(ret, "delete an element of");
-        return true;
+        return found(LibBpf.bpf_map_delete_elem(fd(), key), "delete an element of");
     }
 
     /**
@@ -83,12 +73,7 @@ public final class BpfMap {
      * {@link MemorySegment#NULL}) into {@code next}; false at the end.
      */
     public boolean nextKey(MemorySegment key, MemorySegment next) {
-        int ret = LibBpf.bpf_map_get_next_key(fd(), key, next);
-        if (ret == -Errno.ENOENT) {
-            return false;
-        }
-        check(ret, "iterate the keys of");
-        return true;
+        return found(LibBpf.bpf_map_get_next_key(fd(), key, next), "iterate the keys of");
     }
 
     /**
@@ -212,6 +197,15 @@ public final class BpfMap {
         for (int i = 0; i < n; i++) {
             delete(keys.asSlice((long) i * keySize, keySize));
         }
+    }
+
+    /** Whether a call that takes a key found it: ENOENT is an answer (false), any other error is thrown. */
+    private boolean found(int ret, String operation) {
+        if (ret == -Errno.ENOENT) {
+            return false;
+        }
+        check(ret, operation);
+        return true;
     }
 
     private void check(int ret, String operation) {
