@@ -28,7 +28,7 @@ import com.sun.net.httpserver.HttpPrincipal;
  * file count from the next request). With no users, every request passes.
  *
  * <p>bcrypt is slow on purpose (tens of milliseconds at cost 10), and the
- * JDK server runs a request per virtual thread, so: successful checks are
+ * exporter runs a virtual thread per request, so: successful checks are
  * cached (by user, hash and a keyed hash of the password, never the
  * password); at most one bcrypt per processor runs at a time, so a flood
  * of wrong passwords queues instead of taking every core; and an unknown

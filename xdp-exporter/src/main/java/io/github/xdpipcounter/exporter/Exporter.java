@@ -41,17 +41,24 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * }</pre>
  *
  * <h2>Slow and hostile clients</h2>
- * Each request runs on a virtual thread of its own: the JDK server blocks a
- * thread per connection while it reads headers and writes the response, so a
- * fixed pool (the Prometheus client's default is 10 threads) is taken by ten
- * clients that send half a request. Virtual threads make such a client cost
- * memory only, and keep a scrape of /metrics apart from slow /list downloads
- * without a second pool to size. Requests in progress are bounded per client
- * address and in all ({@link ExporterConfig#inFlight}); beyond that a client
- * gets 503 at once. The listen backlog is {@value #BACKLOG}. Time limits on
- * reading a request and writing a response, and the bound on open
- * connections, are JVM-wide settings of the JDK server: see
- * {@link JdkHttpServerSettings}.
+ * The JDK server blocks a thread per connection while it reads a request
+ * and writes a response, so a small fixed pool (the Prometheus client's
+ * default is 10 threads) is taken by ten clients that send half a request.
+ * Here each request runs on a virtual thread of its own: a slow client
+ * costs memory only, and a scrape of /metrics never queues behind slow
+ * /list downloads. (Platform threads were tried: 500 connections arriving
+ * at once kept the JDK server's dispatcher busy starting threads for
+ * 1.5 s.) The JDK server's dispatcher shares a monitor with the handlers
+ * (its event list), and a virtual thread handed that monitor waits for a
+ * carrier behind the other runnable virtual threads: with one carrier per
+ * core, a burst of 300 requests on 2 cores stalled the dispatcher for
+ * seconds. {@link JdkHttpServerSettings} therefore also sets the virtual
+ * thread scheduler's parallelism well above the core count. Requests in
+ * progress are bounded per client address and in all
+ * ({@link ExporterConfig#inFlight}); beyond that a client gets 503 at once.
+ * The listen backlog is {@value #BACKLOG}. Time limits on reading a request
+ * and writing a response, and the bound on open connections, are JVM-wide
+ * settings of the JDK server: see {@link JdkHttpServerSettings}.
  */
 public final class Exporter implements AutoCloseable {
     /** Connections the kernel queues before the server accepts them (it caps this at net.core.somaxconn). */
