@@ -102,9 +102,13 @@ public final class IpCounter implements AutoCloseable {
         long nextClose;
         try {
             nextClose = schedule.closeOf(completeWindow().endMonotonicNanos());
-        } catch (IllegalStateException closed) {
-            return;
         } catch (RuntimeException e) {
+            synchronized (this) {
+                if (closed) {
+                    return; // closing: no more windows
+                }
+            }
+            // Any other failure is said and the schedule goes on: windows must never stop silently.
             LOGGER.log(System.Logger.Level.ERROR, "could not complete a window", e);
             nextClose = schedule.closeOf(System.nanoTime());
         }
