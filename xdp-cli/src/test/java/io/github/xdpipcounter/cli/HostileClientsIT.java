@@ -63,6 +63,7 @@ class HostileClientsIT {
     private static final Duration CUT_LIMIT = Duration.ofSeconds(25);
     /** Sources of the /list nobody reads: about 170 bytes of JSON each, some 700 KB in all. */
     private static final int LIST_SOURCES = 4_000;
+    private static final String TRACKED_V4 = "xdp_ipc_sources_tracked{network=\"IPv4\"}";
     /** A reader's receive buffer: the /list answer cannot hide in it. */
     private static final int SMALL_RECEIVE_BUFFER = 4096;
     private static final int CROWD = 300;
@@ -150,11 +151,17 @@ class HostileClientsIT {
 
     @Test
     void sourceListsNobodyReadsNeverStarveAScrape() throws Exception {
-        double windows = scrape().getOrDefault("xdp_ipc_windows_total", 0.0);
-        // Right after a window starts, so that every source lands in it.
-        awaitWindows(windows + 1);
-        hosts.sendFromManySources(LIST_SOURCES, UDP_PORT);
-        assertThat(awaitWindows(windows + 2)).containsEntry("xdp_ipc_sources_tracked{network=\"IPv4\"}", (double) LIST_SOURCES);
+        // Right after a window starts, so that every source lands in it. On a busy machine the sender may
+        // start late and straddle the next boundary (the sources then split over two windows): send again.
+        Map<String, Double> filled = Map.of();
+        for (int attempt = 0; attempt < 3 && filled.getOrDefault(TRACKED_V4, 0.0) != LIST_SOURCES; attempt++) {
+            double windows = scrape().getOrDefault("xdp_ipc_windows_total", 0.0);
+            awaitWindows(windows + 1);
+            hosts.sendFromManySources(LIST_SOURCES, UDP_PORT);
+            filled = awaitWindows(windows + 2);
+            assertThat(filled.get(TRACKED_V4)).as("IPv4 sources of one window").isLessThanOrEqualTo(LIST_SOURCES);
+        }
+        assertThat(filled).containsEntry(TRACKED_V4, (double) LIST_SOURCES);
 
         String reader = ATTACKERS.getFirst();
         try (Attackers readers = open(12, List.of(reader), headers("/list", ""), SMALL_RECEIVE_BUFFER)) {
