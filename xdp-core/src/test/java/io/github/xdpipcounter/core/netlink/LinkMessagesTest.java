@@ -1,19 +1,17 @@
 package io.github.xdpipcounter.core.netlink;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import io.github.xdpipcounter.core.bpf.Errno;
 
 import static io.github.xdpipcounter.core.netlink.LinkMessages.IFINFOMSG;
-import static io.github.xdpipcounter.core.netlink.LinkMessages.NLMSGHDR;
-import static io.github.xdpipcounter.core.netlink.LinkMessages.RTATTR;
+import static io.github.xdpipcounter.core.netlink.NetlinkDatagrams.nulTerminated;
+import static io.github.xdpipcounter.core.netlink.NetlinkMessages.NLMSGHDR;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -25,12 +23,8 @@ class LinkMessagesTest {
     private static final int AF_BRIDGE = 7;
     private static final int IFLA_MTU = 4;
 
-    private final Arena arena = Arena.ofConfined();
-
-    @AfterEach
-    void closeArena() {
-        arena.close();
-    }
+    @AutoClose
+    private final NetlinkDatagrams datagrams = new NetlinkDatagrams();
 
     @Test
     void readsEveryMessageOfADatagramInOrder() {
@@ -75,10 +69,10 @@ class LinkMessagesTest {
     @Test
     void doneEndsTheDatagramAndNoopAndOtherTypesAreSkipped() {
         MemorySegment datagram = datagram(
-                message(LinkMessages.NLMSG_NOOP),
+                message(NetlinkMessages.NLMSG_NOOP),
                 message(20 /* RTM_NEWADDR */, new byte[16]),
                 link(LinkMessages.RTM_NEWLINK, 0, 3, "eth0"),
-                message(LinkMessages.NLMSG_DONE, new byte[4]),
+                message(NetlinkMessages.NLMSG_DONE, new byte[4]),
                 link(LinkMessages.RTM_NEWLINK, 0, 4, "eth1"));
 
         LinkMessages.Parsed parsed = LinkMessages.parse(datagram);
@@ -90,8 +84,8 @@ class LinkMessagesTest {
     @Test
     void anErrorMessageIsReportedAndAnAcknowledgementIsNot() {
         MemorySegment datagram = datagram(
-                message(LinkMessages.NLMSG_ERROR, hostInt(0), new byte[16]),
-                message(LinkMessages.NLMSG_ERROR, hostInt(-Errno.ENOBUFS), new byte[16]),
+                message(NetlinkMessages.NLMSG_ERROR, hostInt(0), new byte[16]),
+                message(NetlinkMessages.NLMSG_ERROR, hostInt(-Errno.ENOBUFS), new byte[16]),
                 link(LinkMessages.RTM_NEWLINK, 0, 3, "eth0"));
 
         LinkMessages.Parsed parsed = LinkMessages.parse(datagram);
@@ -142,67 +136,31 @@ class LinkMessagesTest {
         assertThat(LinkMessages.parse(datagram).events()).containsExactly(new LinkEvent(LinkEvent.Kind.PRESENT, 5, "abcd"));
     }
 
-    // --- datagrams, in host byte order, aligned to 4 bytes as the kernel aligns them
-
     private byte[] link(int type, int family, int index, String name) {
         return message(type, ifinfomsg(family, index),
                 attribute(LinkMessages.IFLA_IFNAME, nulTerminated(name.getBytes(StandardCharsets.UTF_8))));
     }
 
     private byte[] ifinfomsg(int family, int index) {
-        MemorySegment s = arena.allocate(IFINFOMSG);
-        s.set(JAVA_BYTE, 0, (byte) family);
-        s.set(JAVA_INT, IFINFOMSG.byteOffset(groupElement("ifi_index")), index);
-        return s.toArray(JAVA_BYTE);
+        return datagrams.struct(IFINFOMSG, s -> {
+            s.set(JAVA_BYTE, 0, (byte) family);
+            s.set(JAVA_INT, IFINFOMSG.byteOffset(groupElement("ifi_index")), index);
+        });
     }
 
     private byte[] attribute(int type, byte[] payload) {
-        int length = (int) RTATTR.byteSize() + payload.length;
-        MemorySegment s = arena.allocate(LinkMessages.align(length), 4);
-        s.set(JAVA_SHORT, 0, (short) length);
-        s.set(JAVA_SHORT, 2, (short) type);
-        MemorySegment.copy(MemorySegment.ofArray(payload), 0, s, RTATTR.byteSize(), payload.length);
-        return s.toArray(JAVA_BYTE);
+        return datagrams.attribute(type, payload);
     }
 
     private byte[] message(int type, byte[]... parts) {
-        int payload = 0;
-        for (byte[] part : parts) {
-            payload += part.length;
-        }
-        int length = (int) NLMSGHDR.byteSize() + payload;
-        MemorySegment s = arena.allocate(LinkMessages.align(length), 4);
-        s.set(JAVA_INT, 0, length);
-        s.set(JAVA_SHORT, 4, (short) type);
-        long at = NLMSGHDR.byteSize();
-        for (byte[] part : parts) {
-            MemorySegment.copy(MemorySegment.ofArray(part), 0, s, at, part.length);
-            at += part.length;
-        }
-        return s.toArray(JAVA_BYTE);
+        return datagrams.message(type, parts);
     }
 
     private MemorySegment datagram(byte[]... messages) {
-        List<byte[]> all = new ArrayList<>(List.of(messages));
-        long size = all.stream().mapToLong(m -> m.length).sum();
-        MemorySegment s = arena.allocate(size, 8);
-        long at = 0;
-        for (byte[] m : all) {
-            MemorySegment.copy(MemorySegment.ofArray(m), 0, s, at, m.length);
-            at += m.length;
-        }
-        return s;
+        return datagrams.datagram(messages);
     }
 
     private byte[] hostInt(int value) {
-        MemorySegment s = arena.allocate(JAVA_INT);
-        s.set(JAVA_INT, 0, value);
-        return s.toArray(JAVA_BYTE);
-    }
-
-    private static byte[] nulTerminated(byte[] bytes) {
-        byte[] out = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, out, 0, bytes.length);
-        return out;
+        return datagrams.hostInt(value);
     }
 }

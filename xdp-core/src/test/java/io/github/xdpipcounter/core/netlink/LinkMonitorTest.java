@@ -26,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.xdpipcounter.core.testing.Commands;
 import io.github.xdpipcounter.core.testing.NetworkNamespace;
 import io.github.xdpipcounter.core.testing.RequiresRoot;
 
@@ -54,8 +53,7 @@ class LinkMonitorTest {
 
     @AfterAll
     static void noNamespaceIsLeftBehind() {
-        assertThat(Commands.run(WAIT, "ip", "netns", "list"))
-                .doesNotContain("xic-linkmon-" + ProcessHandle.current().pid() + "-");
+        assertThat(NetworkNamespace.leftBehind("linkmon")).isEmpty();
     }
 
     @Test
@@ -132,8 +130,8 @@ class LinkMonitorTest {
 
         // The socket itself, read from this thread (host namespace), still hears the namespace's links.
         String name = NetworkNamespace.interfaceName("lm");
-        try (RouteNetlinkSocket socket = ns.inside(
-                () -> RouteNetlinkSocket.subscribe(RouteNetlinkSocket.RTMGRP_LINK, LinkMonitor.RECEIVE_TIMEOUT));
+        try (NetlinkSocket socket = ns.inside(() -> NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE,
+                NetlinkSocket.RTMGRP_LINK, NotificationReceiver.RECEIVE_TIMEOUT));
              Arena arena = Arena.ofConfined()) {
             addLink(ns, name);
             MemorySegment buffer = arena.allocate(32 * 1024, 8);

@@ -59,6 +59,15 @@ public final class NetworkNamespace implements AutoCloseable {
         b.ip("link", "set", nameInB, "up");
     }
 
+    /**
+     * The namespaces of {@code role} this process made that still exist:
+     * none, once every test that made one has closed it.
+     */
+    public static List<String> leftBehind(String role) {
+        String prefix = "xic-" + role + "-" + ProcessHandle.current().pid() + "-";
+        return Commands.run(LIMIT, "ip", "netns", "list").lines().filter(line -> line.startsWith(prefix)).toList();
+    }
+
     /** A short interface name unique to this process. */
     public static String interfaceName(String prefix) {
         return prefix + Long.toString(ProcessHandle.current().pid() % 100_000, 36) + SEQUENCE.incrementAndGet();

@@ -18,27 +18,32 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * A NETLINK_ROUTE socket subscribed to multicast groups, through hand-written
- * downcalls to libc (socket, bind, setsockopt, recv, close).
+ * A netlink socket (NETLINK_ROUTE, NETLINK_SOCK_DIAG), subscribed to
+ * multicast groups or not, through hand-written downcalls to libc (socket,
+ * bind, setsockopt, send, recv, close).
  *
  * <p>It belongs to the network namespace of the thread that opens it: the
  * kernel fixes a socket's namespace in socket(2), from the calling thread;
- * reading it from a thread in another namespace changes nothing.
+ * reading it from a thread in another namespace changes nothing, and the
+ * kernel answers its requests (dumps) about its own namespace.
  *
  * <p>Only the kernel, or a process with CAP_NET_ADMIN over this namespace,
  * can send to it: netlink refuses a send to a group or to another process's
- * socket without that capability (NL_CFG_F_NONROOT_SEND is not set for
- * NETLINK_ROUTE), so the sender of a datagram needs no checking.
+ * socket without that capability (NL_CFG_F_NONROOT_SEND is set for neither
+ * protocol), so the sender of a datagram needs no checking.
  *
- * <p>Not thread-safe: one thread receives and closes it.
+ * <p>Not thread-safe: one thread at a time sends, receives and closes it.
  */
-final class RouteNetlinkSocket implements AutoCloseable {
+final class NetlinkSocket implements AutoCloseable {
+    static final int NETLINK_ROUTE = 0;
+    static final int NETLINK_SOCK_DIAG = 4;
     static final int RTMGRP_LINK = 0x1;
+    static final int RTMGRP_IPV4_IFADDR = 0x10;
+    static final int RTMGRP_IPV6_IFADDR = 0x100;
 
     private static final int AF_NETLINK = 16;
     private static final int SOCK_RAW = 3;
     private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int NETLINK_ROUTE = 0;
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVTIMEO = 20;
     private static final int MSG_TRUNC = 0x20;
@@ -60,41 +65,50 @@ final class RouteNetlinkSocket implements AutoCloseable {
     private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private final int fd;
+    private final String protocolName;
     private final Arena arena;
     private final MemorySegment callState;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RouteNetlinkSocket(int fd) {
+    private NetlinkSocket(int fd, String protocolName) {
         this.fd = fd;
+        this.protocolName = protocolName;
         this.arena = Arena.ofShared();
         this.callState = arena.allocate(CALL_STATE);
     }
 
     /**
-     * A socket subscribed to {@code groups} (RTMGRP_* bits) in the calling
-     * thread's network namespace, whose receive gives up after
+     * A socket of netlink {@code protocol} in the calling thread's network
+     * namespace, subscribed to {@code groups} (RTMGRP_* bits of
+     * NETLINK_ROUTE; 0 for none), whose receive gives up after
      * {@code receiveTimeout}.
      *
      * @throws NetlinkException when the kernel refuses a step
      */
-    static RouteNetlinkSocket subscribe(int groups, Duration receiveTimeout) {
+    static NetlinkSocket open(int protocol, int groups, Duration receiveTimeout) {
+        String protocolName = switch (protocol) {
+            case NETLINK_ROUTE -> "route";
+            case NETLINK_SOCK_DIAG -> "sock_diag";
+            default -> throw new IllegalArgumentException("netlink protocol " + protocol);
+        };
         int fd;
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = call.allocate(CALL_STATE);
-            fd = (int) SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            fd = (int) SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
             if (fd < 0) {
-                throw new NetlinkException("open a netlink route socket", errno(state));
+                throw new NetlinkException("open a netlink " + protocolName + " socket", errno(state));
             }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        RouteNetlinkSocket socket = new RouteNetlinkSocket(fd);
+        NetlinkSocket socket = new NetlinkSocket(fd, protocolName);
         try {
             socket.setReceiveTimeout(receiveTimeout);
             socket.bind(groups);
@@ -128,13 +142,30 @@ final class RouteNetlinkSocket implements AutoCloseable {
             address.set(JAVA_INT, SOCKADDR_NL.byteOffset(groupElement("nl_groups")), groups);
             int ret = (int) BIND.invokeExact(callState, fd, address, (int) SOCKADDR_NL.byteSize());
             if (ret != 0) {
-                throw new NetlinkException("subscribe to netlink route notifications (groups 0x"
+                throw new NetlinkException(groups == 0 ? "bind a netlink " + protocolName + " socket"
+                        : "subscribe to netlink " + protocolName + " notifications (groups 0x"
                         + Integer.toHexString(groups) + ")", errno(callState));
             }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Sends {@code message} (one or more whole netlink messages) to the kernel.
+     *
+     * @param operation what the message asks for, for the exception
+     * @throws NetlinkException when the kernel refuses it
+     */
+    void send(MemorySegment message, String operation) {
+        long sent = transfer(SEND, message, 0);
+        if (sent < 0) {
+            throw new NetlinkException(operation, (int) -sent);
+        }
+        if (sent != message.byteSize()) { // a datagram socket sends all or nothing
+            throw new IllegalStateException("sent " + sent + " of " + message.byteSize() + " bytes: " + operation);
         }
     }
 
@@ -146,12 +177,17 @@ final class RouteNetlinkSocket implements AutoCloseable {
      * because the socket's queue was full, EINTR for a signal.
      */
     long receive(MemorySegment buffer) {
+        return transfer(RECV, buffer, MSG_TRUNC); // MSG_TRUNC: the datagram's real length, not what fit
+    }
+
+    /** send(2) or recv(2) on our descriptor: the byte count, or minus the errno. */
+    private long transfer(MethodHandle sendOrReceive, MemorySegment buffer, int flags) {
         if (closed.get()) {
             throw new IllegalStateException("netlink socket is closed");
         }
         try {
-            long received = (long) RECV.invokeExact(callState, fd, buffer, buffer.byteSize(), MSG_TRUNC);
-            return received < 0 ? -errno(callState) : received;
+            long result = (long) sendOrReceive.invokeExact(callState, fd, buffer, buffer.byteSize(), flags);
+            return result < 0 ? -errno(callState) : result;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
