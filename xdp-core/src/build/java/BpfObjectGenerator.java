@@ -30,12 +30,6 @@ import java.util.regex.Pattern;
  * repository.
  */
 public final class BpfObjectGenerator {
-    private static final int SHT_SYMTAB = 2;
-    private static final int STT_FUNC = 2;
-    private static final int STT_OBJECT = 1;
-    private static final int BTF_KIND_VAR = 14;
-    private static final int BTF_KIND_DATASEC = 15;
-
     private BpfObjectGenerator() {
     }
 
@@ -75,6 +69,10 @@ public final class BpfObjectGenerator {
 
     /** What the generated class describes: maps, programs and variables, in object order. */
     record ObjectFile(List<String> maps, List<String> programs, List<Variable> variables) {
+        /** Section and symbol types of elf.h. */
+        private static final int SHT_SYMTAB = 2;
+        private static final int STT_OBJECT = 1;
+        private static final int STT_FUNC = 2;
 
         static ObjectFile parse(byte[] elf) {
             ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
@@ -159,6 +157,10 @@ public final class BpfObjectGenerator {
 
         record DataVariable(String name, long size) {
         }
+
+        /** The kinds of linux/btf.h this reads. */
+        private static final int BTF_KIND_VAR = 14;
+        private static final int BTF_KIND_DATASEC = 15;
 
         static Btf parse(ByteBuffer b) {
             if (Short.toUnsignedInt(b.getShort(0)) != 0xeb9f) {

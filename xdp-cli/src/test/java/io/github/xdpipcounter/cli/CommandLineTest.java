@@ -117,37 +117,37 @@ class CommandLineTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-            "-p          | 70000        | invalid value for option '--ports': port 70000 is out of range: ports are 1-65535",
-            "-p          | http         | invalid value for option '--ports': 'http' in port list 'http' is not a port: expected numbers 1-65535 and ranges like 8000-8100",
-            "-p          | 22,,80       | invalid value for option '--ports': empty element in port list '22,,80': expected ports and ranges like 22,80,8000-8100",
-            "-p          | ''           | invalid value for option '--ports': empty port list: expected ports and ranges like 22,80,8000-8100, or 0 for all",
-            "-p          | 100-20       | invalid value for option '--ports': reversed range '100-20': write the lower port first, e.g. 20-100",
-            "-p          | -5           | invalid value for option '--ports': '' in port list '-5' is not a port: expected numbers 1-65535 and ranges like 8000-8100",
-            "-p          | 22,0         | invalid value for option '--ports': port 0 in list '22,0': 0 alone means every port; ports are 1-65535",
-            "--ports     | 1-99999      | invalid value for option '--ports': port 99999 is out of range: ports are 1-65535",
-            "-w          | 0            | invalid value for option '--window': '0' is too short: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
-            "-w          | 0s           | invalid value for option '--window': '0s' is too short: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
-            "-w          | -5           | invalid value for option '--window': '-5' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
-            "-w          | 10x          | invalid value for option '--window': '10x' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
-            "-w          | 1.5m         | invalid value for option '--window': '1.5m' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
-            "--window    | ''           | invalid value for option '--window': '' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s",
-            "-s          | 0            | invalid value for option '--server-port': '0' is not a TCP port: expected a number 1-65535",
-            "-s          | 65536        | invalid value for option '--server-port': '65536' is not a TCP port: expected a number 1-65535",
-            "--server-port | abc        | invalid value for option '--server-port': 'abc' is not a TCP port: expected a number 1-65535",
-            "--mode      | xdp          | invalid value for option '--mode': unknown XDP mode 'xdp': expected skb, driver or hw",
-            "--bind      | example.com  | invalid value for option '--bind': 'example.com' is not an IP address: expected e.g. 127.0.0.1, ::1 or 0.0.0.0",
-            "--bind      | 300.1.1.1    | invalid value for option '--bind': '300.1.1.1' is not an IP address: expected e.g. 127.0.0.1, ::1 or 0.0.0.0",
-            "--max-sources | 0          | invalid value for option '--max-sources': '0' is not a source capacity: expected a number 1-16777216",
-            "--max-sources | lots       | invalid value for option '--max-sources': 'lots' is not a source capacity: expected a number 1-16777216",
-            "--max-port-series | 0      | invalid value for option '--max-port-series': '0' is not a series count: expected a number 1-524288",
-            "--max-port-series | many   | invalid value for option '--max-port-series': 'many' is not a series count: expected a number 1-524288",
-            "--web.config.file | /nonexistent/web.yml | invalid value for option '--web.config.file': web config /nonexistent/web.yml: no such file",
-            "-i          | nosuch0      | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here",
-            "-i          | lo,nosuch0   | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here",
-            "-i          | ''           | invalid value for option '--iface': empty interface name: expected names like eth0 or eth0,eth1",
-            "-i          | averyveryverylongname | invalid value for option '--iface': no network interface named 'averyveryverylongname': see 'ip link' for the names here",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            -p          | 70000        | invalid value for option '--ports': port 70000 is out of range: ports are 1-65535
+            -p          | http         | invalid value for option '--ports': 'http' in port list 'http' is not a port: expected numbers 1-65535 and ranges like 8000-8100
+            -p          | 22,,80       | invalid value for option '--ports': empty element in port list '22,,80': expected ports and ranges like 22,80,8000-8100
+            -p          | ''           | invalid value for option '--ports': empty port list: expected ports and ranges like 22,80,8000-8100, or 0 for all
+            -p          | 100-20       | invalid value for option '--ports': reversed range '100-20': write the lower port first, e.g. 20-100
+            -p          | -5           | invalid value for option '--ports': '' in port list '-5' is not a port: expected numbers 1-65535 and ranges like 8000-8100
+            -p          | 22,0         | invalid value for option '--ports': port 0 in list '22,0': 0 alone means every port; ports are 1-65535
+            --ports     | 1-99999      | invalid value for option '--ports': port 99999 is out of range: ports are 1-65535
+            -w          | 0            | invalid value for option '--window': '0' is too short: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s
+            -w          | 0s           | invalid value for option '--window': '0s' is too short: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s
+            -w          | -5           | invalid value for option '--window': '-5' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s
+            -w          | 10x          | invalid value for option '--window': '10x' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s
+            -w          | 1.5m         | invalid value for option '--window': '1.5m' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s
+            --window    | ''           | invalid value for option '--window': '' is not a window length: expected seconds (60) or a number with s, m or h (30s, 5m, 1h), at least 1s
+            -s          | 0            | invalid value for option '--server-port': '0' is not a TCP port: expected a number 1-65535
+            -s          | 65536        | invalid value for option '--server-port': '65536' is not a TCP port: expected a number 1-65535
+            --server-port | abc        | invalid value for option '--server-port': 'abc' is not a TCP port: expected a number 1-65535
+            --mode      | xdp          | invalid value for option '--mode': unknown XDP mode 'xdp': expected skb, driver or hw
+            --bind      | example.com  | invalid value for option '--bind': 'example.com' is not an IP address: expected e.g. 127.0.0.1, ::1 or 0.0.0.0
+            --bind      | 300.1.1.1    | invalid value for option '--bind': '300.1.1.1' is not an IP address: expected e.g. 127.0.0.1, ::1 or 0.0.0.0
+            --max-sources | 0          | invalid value for option '--max-sources': '0' is not a source capacity: expected a number 1-16777216
+            --max-sources | lots       | invalid value for option '--max-sources': 'lots' is not a source capacity: expected a number 1-16777216
+            --max-port-series | 0      | invalid value for option '--max-port-series': '0' is not a series count: expected a number 1-524288
+            --max-port-series | many   | invalid value for option '--max-port-series': 'many' is not a series count: expected a number 1-524288
+            --web.config.file | /nonexistent/web.yml | invalid value for option '--web.config.file': web config /nonexistent/web.yml: no such file
+            -i          | nosuch0      | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here
+            -i          | lo,nosuch0   | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here
+            -i          | ''           | invalid value for option '--iface': empty interface name: expected names like eth0 or eth0,eth1
+            -i          | averyveryverylongname | invalid value for option '--iface': no network interface named 'averyveryverylongname': see 'ip link' for the names here
+            """)
     void badInputIsOneLineAndExit2AndNothingStarts(String flag, String value, String message) {
         assertThat(run("-i", "lo", flag, value)).isEqualTo(2);
         assertThat(started).as("nothing may start on bad input").isEmpty();

@@ -46,7 +46,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RequiresRoot
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileClientsIT {
-    private static final Duration START_LIMIT = Duration.ofSeconds(30);
     private static final int UDP_PORT = 5353;
     private static final InetSocketAddress SERVER = new InetSocketAddress(TwoHosts.COUNTER_V4, 3031);
     /** The scraper: an address no attacker uses. */
@@ -84,7 +83,7 @@ class HostileClientsIT {
         }
         tool = ToolProcess.start(hosts.counter.name(), List.of(), "--iface", hosts.counterInterface,
                 "--ports", String.valueOf(UDP_PORT), "--window", "2s", "--serve-ip-list");
-        tool.awaitLine(line -> line.startsWith("xdp-ip-counter: counting sources"), START_LIMIT);
+        tool.awaitStartup();
         // The scrapes of a fresh JVM run cold (some 0.3-0.5 s for the first): have them before any attack.
         awaitWindows(1);
     }

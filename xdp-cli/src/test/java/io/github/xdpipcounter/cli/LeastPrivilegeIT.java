@@ -20,6 +20,9 @@ import io.github.xdpipcounter.core.testing.RequiresRoot;
 import io.github.xdpipcounter.core.testing.TwoHosts;
 import io.github.xdpipcounter.exporter.Exposition;
 
+import static io.github.xdpipcounter.cli.PeerTraffic.DATAGRAMS;
+import static io.github.xdpipcounter.cli.PeerTraffic.TCP_PORT;
+import static io.github.xdpipcounter.cli.PeerTraffic.UDP_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -31,11 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RequiresRoot
 class LeastPrivilegeIT {
     static final Path LAUNCHER = Path.of(System.getProperty("xic.launcher", "../scripts/xdp-ip-counter"));
-    private static final Duration START_LIMIT = Duration.ofSeconds(30);
     private static final int NOBODY = 65534;
-    private static final int UDP_PORT = 5353;
-    private static final int TCP_PORT = 2222;
-    private static final int DATAGRAMS = 5;
     private static final String READY = "http://127.0.0.1:3031/-/ready";
 
     @Test
@@ -43,8 +42,8 @@ class LeastPrivilegeIT {
         Path jar = jarNobodyCanRead(dir);
         try (TwoHosts hosts = TwoHosts.create();
              ToolProcess tool = startLaunched(hosts, jar, "--iface", hosts.counterInterface,
-                     "--ports", UDP_PORT + "," + TCP_PORT, "--window", "2s")) {
-            tool.awaitLine(line -> line.startsWith("xdp-ip-counter: counting sources"), START_LIMIT);
+                     "--ports", PeerTraffic.PORTS, "--window", "2s")) {
+            tool.awaitStartup();
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
             // ip netns exec and setpriv exec: the child's pid is the JVM's, not a wrapper's.
             assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(tool.pid()), "exe")))
@@ -53,17 +52,16 @@ class LeastPrivilegeIT {
 
             // Flips, batch reads and deletes, all without a capability beyond the needed ones.
             Scrapes.awaitWindows(hosts.counter, 1);
-            hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
+            PeerTraffic.send(hosts);
             Map<String, Double> counted = Exposition.samples(Scrapes.awaitWindows(hosts.counter, 2).body());
             Map<String, Double> idle = Exposition.samples(Scrapes.awaitWindows(hosts.counter, 3).body());
-            for (String network : List.of("IPv4", "IPv6")) {
-                assertThat(counted).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 3.0)
-                        .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 3.0)
-                        .containsEntry(Exposition.series("xdp_ipc_packets_total", network, "UDP", UDP_PORT), 3.0 * DATAGRAMS);
-                // The generation read in window 2 was emptied: window 3 starts from nothing.
-                assertThat(idle).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 0.0)
-                        .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 0.0);
+            PeerTraffic.assertActive(counted);
+            for (String network : PeerTraffic.NETWORKS) {
+                assertThat(counted).containsEntry(Exposition.series("xdp_ipc_packets_total", network, "UDP", UDP_PORT),
+                        3.0 * DATAGRAMS);
             }
+            // The generation read in window 2 was emptied: window 3 starts from nothing.
+            PeerTraffic.assertIdle(idle);
             // Threads started since (HTTP server, window timer) got no more either.
             assertEveryThreadHoldsOnlyTheNeeded(tool.pid());
 
@@ -86,7 +84,7 @@ class LeastPrivilegeIT {
         try (TwoHosts hosts = TwoHosts.create();
              ToolProcess tool = startLaunched(hosts, jar, "--iface", hosts.counterInterface,
                      "--ports", String.valueOf(UDP_PORT), "--window", "2s")) {
-            tool.awaitLine(line -> line.startsWith("xdp-ip-counter: counting sources"), START_LIMIT);
+            tool.awaitStartup();
             Scrapes.awaitWindows(hosts.counter, 1);
             assertThat(Http.get(hosts.counter, READY).status()).isEqualTo(200);
 
@@ -115,9 +113,9 @@ class LeastPrivilegeIT {
             // Counted again: right after a window, so that all of it lands in the next one.
             int windows = Exposition.samples(Http.get(hosts.counter, Scrapes.METRICS).body()).get("xdp_ipc_windows_total").intValue();
             Scrapes.awaitWindows(hosts.counter, windows + 1);
-            hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
+            PeerTraffic.send(hosts);
             Map<String, Double> counted = Exposition.samples(Scrapes.awaitWindows(hosts.counter, windows + 2).body());
-            for (String network : List.of("IPv4", "IPv6")) {
+            for (String network : PeerTraffic.NETWORKS) {
                 assertThat(counted).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 3.0);
             }
             assertEveryThreadHoldsOnlyTheNeeded(tool.pid());

@@ -42,10 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RequiresRoot
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PortScanIT {
-    private static final Duration START_LIMIT = Duration.ofSeconds(30);
     private static final Duration WINDOW = Duration.ofSeconds(2);
     /** Scraped over loopback inside the counter's namespace: the program is on the veth only, so scrapes count nowhere. */
-    private static final String METRICS = "http://127.0.0.1:3031/metrics";
     private static final String SPOOFED_V4 = "10.203.0.250";
     private static final String SPOOFED_V6 = "fd00:203::fa";
     private static final int PORTS = 65_536;
@@ -227,7 +225,7 @@ class PortScanIT {
         List<String> args = new ArrayList<>(List.of("--iface", hosts.counterInterface, "--window", WINDOW.toSeconds() + "s"));
         args.addAll(List.of(extra));
         tool = ToolProcess.start(hosts.counter.name(), List.of(), args.toArray(String[]::new));
-        tool.awaitLine(line -> line.startsWith("xdp-ip-counter: counting sources"), START_LIMIT);
+        tool.awaitStartup();
         // ip netns exec execs the command in place: the child is the JVM itself, whose pid jcmd and /proc need.
         assertThat(ProcessHandle.of(tool.pid()).flatMap(h -> h.info().command())).hasValueSatisfying(command ->
                 assertThat(command).endsWith("/java"));
@@ -393,7 +391,7 @@ class PortScanIT {
      */
     private Map<String, Double> awaitWindow(double windows) throws Exception {
         // Long enough for a fresh JVM's first windows, and bounded.
-        long deadline = System.nanoTime() + WINDOW.multipliedBy(3).plus(START_LIMIT).toNanos();
+        long deadline = System.nanoTime() + WINDOW.multipliedBy(3).plus(ToolProcess.START_LIMIT).toNanos();
         while (true) {
             Map<String, Double> samples = scrape();
             double done = samples.getOrDefault("xdp_ipc_windows_total", 0.0);
@@ -411,7 +409,7 @@ class PortScanIT {
     }
 
     private Map<String, Double> scrape() throws Exception {
-        Http.Response response = Http.get(hosts.counter, METRICS);
+        Http.Response response = Http.get(hosts.counter, Scrapes.METRICS);
         assertThat(response.status()).isEqualTo(200);
         return Exposition.samples(response.body());
     }

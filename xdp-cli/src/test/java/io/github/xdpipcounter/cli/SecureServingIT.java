@@ -3,7 +3,6 @@ package io.github.xdpipcounter.cli;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @RequiresRoot
 class SecureServingIT {
-    private static final Duration START_LIMIT = Duration.ofSeconds(30);
 
     @Test
     void tlsClientCertificatesAndBasicAuthGuardMetricsAndList(@TempDir Path dir) throws Exception {
@@ -42,7 +40,7 @@ class SecureServingIT {
         try (TwoHosts hosts = TwoHosts.create();
              ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "--iface", hosts.counterInterface,
                      "--ports", "3031", "--window", "2s", "--serve-ip-list", "--web.config.file", web.toString())) {
-            String startup = tool.awaitLine(line -> line.startsWith("xdp-ip-counter: counting sources"), START_LIMIT);
+            String startup = tool.awaitStartup();
             assertThat(startup).endsWith("serving https://0.0.0.0:3031/metrics and https://0.0.0.0:3031/list");
             List<String> inside = List.of("ip", "netns", "exec", hosts.counter.name());
             URI metrics = URI.create("https://127.0.0.1:3031/metrics");

@@ -19,6 +19,8 @@ import java.util.function.Predicate;
 final class ToolProcess implements AutoCloseable {
     static final Path JAR = Path.of(System.getProperty("xic.jar", "target/xdp-ip-counter.jar"));
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** From launch to the start-up line: a JVM start and a BPF load, on a loaded machine. */
+    static final Duration START_LIMIT = Duration.ofSeconds(30);
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -78,6 +80,15 @@ final class ToolProcess implements AutoCloseable {
             Thread.sleep(20);
         }
         throw new AssertionError("no matching line within " + limit + "; output:\n" + String.join("\n", lines));
+    }
+
+    /** Waits for the start-up line ("xdp-ip-counter: counting sources to ..."); returns it. */
+    String awaitStartup() throws InterruptedException {
+        return awaitLine(ToolProcess::isStartupLine, START_LIMIT);
+    }
+
+    static boolean isStartupLine(String line) {
+        return line.startsWith(Main.NAME + ": counting sources");
     }
 
     /** Waits for the exit; returns the exit code. */

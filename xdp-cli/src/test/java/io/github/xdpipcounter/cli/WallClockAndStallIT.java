@@ -15,6 +15,9 @@ import io.github.xdpipcounter.core.testing.RequiresRoot;
 import io.github.xdpipcounter.core.testing.TwoHosts;
 import io.github.xdpipcounter.exporter.Exposition;
 
+import static io.github.xdpipcounter.cli.PeerTraffic.DATAGRAMS;
+import static io.github.xdpipcounter.cli.PeerTraffic.TCP_PORT;
+import static io.github.xdpipcounter.cli.PeerTraffic.UDP_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -32,7 +35,6 @@ import static org.assertj.core.api.Assertions.within;
  */
 @RequiresRoot
 class WallClockAndStallIT {
-    private static final Duration START_LIMIT = Duration.ofSeconds(30);
     private static final Duration WINDOW = Duration.ofSeconds(2);
     private static final Duration HALF_WINDOW = WINDOW.dividedBy(2);
     /** How long the next window may take to reach /metrics: after a wake-up it is due at once, otherwise within 1.5 windows. */
@@ -41,10 +43,6 @@ class WallClockAndStallIT {
     private static final Duration ORDINARY_WINDOW_LIMIT = WINDOW.multipliedBy(2);
     /** Between a wall-clock read and the monotonic read next to it, in one flip of the tool. */
     private static final double SAME_FLIP_SECONDS = 0.5;
-    private static final int UDP_PORT = 5353;
-    private static final int TCP_PORT = 2222;
-    private static final int DATAGRAMS = 5;
-    private static final String METRICS = "http://127.0.0.1:3031/metrics";
     private static final String WINDOWS_TOTAL = "xdp_ipc_windows_total";
     private static final String LAST_END = "xdp_ipc_last_window_end_timestamp_seconds";
     /** What Service logs per window with -v (see Window.toString). */
@@ -106,7 +104,7 @@ class WallClockAndStallIT {
     private static void stepWhileCounting(ClockedTool run, Duration step) throws Exception {
         Map<String, Double> before = run.awaitWindow(1);
         run.clock.step(step);
-        run.hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
+        PeerTraffic.send(run.hosts);
         Map<String, Double> stepped = run.awaitWindow(2);
         Map<String, Double> after = run.awaitWindow(3);
 
@@ -151,7 +149,7 @@ class WallClockAndStallIT {
         run.tool.signal("STOP");
         try {
             stoppedAt = Instant.now();
-            run.hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
+            PeerTraffic.send(run.hosts);
             Duration left = Duration.between(Instant.now(), firstEnded.plus(stall));
             if (left.isPositive()) {
                 Thread.sleep(left);
@@ -181,9 +179,8 @@ class WallClockAndStallIT {
 
     /** What sendFromPeer sent, exactly, in the window whose scrape is {@code counted}, and nothing more since {@code before}. */
     private static void assertCountedOnce(Map<String, Double> before, Map<String, Double> counted, Logged window) {
-        for (String network : List.of("IPv4", "IPv6")) {
-            assertThat(counted).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 3.0)
-                    .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 3.0);
+        PeerTraffic.assertActive(counted);
+        for (String network : PeerTraffic.NETWORKS) {
             assertThat(packets(counted, network, "UDP", UDP_PORT) - packets(before, network, "UDP", UDP_PORT))
                     .as("%s UDP packets counted in window #%d", network, window.sequence()).isEqualTo(3.0 * DATAGRAMS);
             assertThat(packets(counted, network, "TCP", TCP_PORT) - packets(before, network, "TCP", TCP_PORT))
@@ -196,9 +193,8 @@ class WallClockAndStallIT {
 
     /** The window after the traffic saw none: zero sources, counters where they were. */
     private static void assertIdle(Map<String, Double> counted, Map<String, Double> idle, Logged window) {
-        for (String network : List.of("IPv4", "IPv6")) {
-            assertThat(idle).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 0.0)
-                    .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 0.0);
+        PeerTraffic.assertIdle(idle);
+        for (String network : PeerTraffic.NETWORKS) {
             assertThat(packets(idle, network, "UDP", UDP_PORT)).isEqualTo(packets(counted, network, "UDP", UDP_PORT));
         }
         assertThat(window.sources()).as("sources of window #%d", window.sequence()).isZero();
@@ -227,8 +223,8 @@ class WallClockAndStallIT {
             try {
                 clock = ShiftedWallClock.create();
                 tool = ToolProcess.start(hosts.counter.name(), clock.envPrefix(), "--iface", hosts.counterInterface,
-                        "--ports", UDP_PORT + "," + TCP_PORT, "--window", WINDOW.toSeconds() + "s", "-v");
-                tool.awaitLine(line -> line.startsWith("xdp-ip-counter: counting sources"), START_LIMIT);
+                        "--ports", PeerTraffic.PORTS, "--window", WINDOW.toSeconds() + "s", "-v");
+                tool.awaitStartup();
                 return new ClockedTool(hosts, clock, tool);
             } catch (Exception | Error e) {
                 try {
@@ -248,7 +244,7 @@ class WallClockAndStallIT {
             long deadline = System.nanoTime() + WINDOW_LIMIT.toNanos();
             Double done = null;
             while (System.nanoTime() < deadline) {
-                Map<String, Double> samples = Exposition.samples(Http.get(hosts.counter, METRICS).body());
+                Map<String, Double> samples = Exposition.samples(Http.get(hosts.counter, Scrapes.METRICS).body());
                 done = samples.get(WINDOWS_TOTAL);
                 if (done != null && done >= sequence) {
                     assertThat(done).as("windows completed").isEqualTo((double) sequence);
@@ -303,7 +299,7 @@ class WallClockAndStallIT {
             assertThat(alive).as("tool alive at the end; output %s", output).isTrue();
             assertThat(exit).as("exit code after SIGTERM").isZero();
             String stopped = "xdp-ip-counter: detached and stopped";
-            assertThat(output).as("output").allMatch(line -> line.startsWith("xdp-ip-counter: counting sources")
+            assertThat(output).as("output").allMatch(line -> ToolProcess.isStartupLine(line)
                     || WINDOW_LINE.matcher(line).find() || line.equals(stopped)).last().isEqualTo(stopped);
         }
 

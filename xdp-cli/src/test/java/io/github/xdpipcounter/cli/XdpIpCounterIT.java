@@ -24,6 +24,9 @@ import io.github.xdpipcounter.core.testing.TwoHosts;
 import io.github.xdpipcounter.exporter.Exposition;
 import io.github.xdpipcounter.exporter.Promtool;
 
+import static io.github.xdpipcounter.cli.PeerTraffic.DATAGRAMS;
+import static io.github.xdpipcounter.cli.PeerTraffic.TCP_PORT;
+import static io.github.xdpipcounter.cli.PeerTraffic.UDP_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,15 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RequiresRoot
 class XdpIpCounterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration START_LIMIT = Duration.ofSeconds(30);
-    private static final int UDP_PORT = 5353;
-    private static final int TCP_PORT = 2222;
     private static final int IDLE_PORT = 4444;
-    private static final int DATAGRAMS = 7;
-
-    private static boolean isStartupLine(String line) {
-        return line.startsWith("xdp-ip-counter: counting sources");
-    }
 
     @Test
     void countsRealTrafficServesMetricsAndListAndPrometheusScrapesIt(@TempDir Path dir) throws Exception {
@@ -51,7 +46,7 @@ class XdpIpCounterIT {
              PrometheusServer prometheus = PrometheusServer.start(hosts.counter, dir, "127.0.0.1:3031");
              ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "--iface", hosts.counterInterface,
                      "--ports", UDP_PORT + "," + TCP_PORT + "," + IDLE_PORT, "--window", "3s", "--serve-ip-list")) {
-            String startup = tool.awaitLine(XdpIpCounterIT::isStartupLine, START_LIMIT);
+            String startup = tool.awaitStartup();
             assertThat(startup).isEqualTo("xdp-ip-counter: counting sources to ports " + TCP_PORT + "," + IDLE_PORT + ","
                     + UDP_PORT + " on " + hosts.counterInterface + " (XDP skb mode), windows of 3s; serving "
                     + "http://0.0.0.0:3031/metrics and http://0.0.0.0:3031/list");
@@ -59,14 +54,13 @@ class XdpIpCounterIT {
 
             // Send right after a window completes, so that all of it lands in the next one.
             Scrapes.awaitWindows(hosts.counter, 1);
-            hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
+            PeerTraffic.send(hosts);
             Http.Response metricsResponse = Scrapes.awaitWindows(hosts.counter, 2);
 
             Map<String, Double> metrics = Exposition.samples(metricsResponse.body());
-            for (String network : List.of("IPv4", "IPv6")) {
-                assertThat(metrics).containsEntry(Exposition.series("active_users", network, "UDP", UDP_PORT), 3.0)
-                        .containsEntry(Exposition.series("active_users", network, "TCP", TCP_PORT), 3.0)
-                        .containsEntry(Exposition.series("active_users", network, "TCP", UDP_PORT), 0.0)
+            PeerTraffic.assertActive(metrics);
+            for (String network : PeerTraffic.NETWORKS) {
+                assertThat(metrics).containsEntry(Exposition.series("active_users", network, "TCP", UDP_PORT), 0.0)
                         .containsEntry(Exposition.series("active_users", network, "UDP", TCP_PORT), 0.0)
                         .containsEntry(Exposition.series("xdp_ipc_packets_total", network, "UDP", UDP_PORT), 3.0 * DATAGRAMS)
                         .containsEntry(Exposition.series("xdp_ipc_packets_total", network, "TCP", TCP_PORT), 3.0);
@@ -156,7 +150,7 @@ class XdpIpCounterIT {
         try (TwoHosts hosts = TwoHosts.create();
              ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface)) {
             int first = 0;
-            long deadline = System.nanoTime() + START_LIMIT.toNanos();
+            long deadline = System.nanoTime() + ToolProcess.START_LIMIT.toNanos();
             while (first == 0 && System.nanoTime() < deadline) {
                 try {
                     first = Http.get(hosts.counter, "http://127.0.0.1:3031/metrics").status();
@@ -178,7 +172,7 @@ class XdpIpCounterIT {
              ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of("python3", "-c",
                      "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"),
                      "-i", hosts.counterInterface)) {
-            tool.awaitLine(XdpIpCounterIT::isStartupLine, START_LIMIT);
+            tool.awaitStartup();
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
             // Without --serve-ip-list, /list names the flag that turns it on.
             Http.Response list = Http.get(hosts.counter, "http://127.0.0.1:3031/list");
@@ -199,11 +193,11 @@ class XdpIpCounterIT {
     void sigkillLeavesNothingAttached() throws Exception {
         try (TwoHosts hosts = TwoHosts.create();
              ToolProcess tool = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface)) {
-            tool.awaitLine(XdpIpCounterIT::isStartupLine, START_LIMIT);
+            tool.awaitStartup();
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
             // A second instance on the same interface says who is in the way, and leaves the first alone.
             try (ToolProcess second = ToolProcess.start(hosts.counter.name(), List.of(), "-i", hosts.counterInterface, "-s", "3032")) {
-                assertThat(second.awaitExit(START_LIMIT)).isEqualTo(1);
+                assertThat(second.awaitExit(ToolProcess.START_LIMIT)).isEqualTo(1);
                 assertThat(second.output()).hasSize(1);
                 assertThat(second.output().getFirst()).endsWith("another XDP program is attached to " + hosts.counterInterface
                         + " (see: ip -d link show " + hosts.counterInterface + ")");
@@ -227,7 +221,7 @@ class XdpIpCounterIT {
         try (TwoHosts hosts = TwoHosts.create();
              AutoCloseable obstacle = failure.obstacle().in(hosts, dir);
              ToolProcess tool = failure.launch().in(hosts, dir)) {
-            assertThat(tool.awaitExit(START_LIMIT)).as("exit code").isEqualTo(failure.exitCode());
+            assertThat(tool.awaitExit(ToolProcess.START_LIMIT)).as("exit code").isEqualTo(failure.exitCode());
             assertThat(tool.output()).as("output").hasSize(1);
             failure.line().check(tool.output().getFirst(), hosts.counterInterface);
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).as("attached").isFalse();

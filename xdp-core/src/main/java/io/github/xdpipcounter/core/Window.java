@@ -25,10 +25,7 @@ public final class Window {
             .comparing(PortActivity::network).thenComparing(PortActivity::transport).thenComparingInt(PortActivity::port);
 
     private final long sequence;
-    private final Instant start;
-    private final Instant end;
-    private final long startMonotonicNanos;
-    private final long endMonotonicNanos;
+    private final Span span;
     private final SourceTable[] tables;
     private final Statistics statistics;
     private final List<PortActivity> ports;
@@ -44,14 +41,8 @@ public final class Window {
      */
     Window(long sequence, Instant end, long startMonotonicNanos, long endMonotonicNanos,
            SourceTable v4, SourceTable v6, Statistics statistics) {
-        if (endMonotonicNanos < startMonotonicNanos) {
-            throw new IllegalArgumentException("window ends before it starts");
-        }
         this.sequence = sequence;
-        this.start = end.minusNanos(endMonotonicNanos - startMonotonicNanos);
-        this.end = end;
-        this.startMonotonicNanos = startMonotonicNanos;
-        this.endMonotonicNanos = endMonotonicNanos;
+        this.span = Span.closedAt(end, startMonotonicNanos, endMonotonicNanos);
         this.tables = new SourceTable[] {v4, v6};
         this.statistics = statistics;
         PortTally tally = new PortTally();
@@ -96,7 +87,7 @@ public final class Window {
 
     /** When the window began, on the wall clock: {@link #end()} minus its length. */
     public Instant start() {
-        return start;
+        return span.start();
     }
 
     /**
@@ -106,17 +97,17 @@ public final class Window {
      * windows that follow it by the step.
      */
     public Instant end() {
-        return end;
+        return span.end();
     }
 
     /** How long the window ran, on the monotonic clock. */
     public Duration duration() {
-        return Duration.ofNanos(endMonotonicNanos - startMonotonicNanos);
+        return span.duration();
     }
 
     /** When the window closed, on the monotonic clock ({@link System#nanoTime}). */
     long endMonotonicNanos() {
-        return endMonotonicNanos;
+        return span.endMonotonicNanos();
     }
 
     /** Every source of the window, IPv4 first; a read-only view decoded on access. */
@@ -169,10 +160,6 @@ public final class Window {
         return activity != null ? activity : new PortActivity(network, transport, port, 0, 0, 0);
     }
 
-    public Statistics statistics() {
-        return statistics;
-    }
-
     /** Packets counted into the window's sources. */
     public long countedPackets() {
         return countedPackets;
@@ -185,6 +172,11 @@ public final class Window {
     /** Every packet the program saw: counted plus ignored. */
     public long seenPackets() {
         return countedPackets + statistics.ignoredTotal();
+    }
+
+    /** The program's own counters for the window: what it ignored, and the records it made. */
+    public Statistics statistics() {
+        return statistics;
     }
 
     /**
@@ -215,27 +207,47 @@ public final class Window {
 
     private Source source(SourceTable table, int i) {
         return new Source(table.address(i), table.network(), table.transport(i), table.port(i),
-                table.packets(i), table.bytes(i), toInstant(table.firstSeenNanos(i)), toInstant(table.lastSeenNanos(i)));
-    }
-
-    /**
-     * Kernel times are CLOCK_MONOTONIC, tick-precise; they are placed on the
-     * wall clock relative to the window's end and kept within the window,
-     * since a tick can straddle a flip on weakly ordered CPUs.
-     */
-    private Instant toInstant(long monotonicNanos) {
-        Instant t = end.minusNanos(endMonotonicNanos - monotonicNanos);
-        if (t.isBefore(start)) {
-            return start;
-        }
-        return t.isAfter(end) ? end : t;
+                table.packets(i), table.bytes(i), span.wallClock(table.firstSeenNanos(i)),
+                span.wallClock(table.lastSeenNanos(i)));
     }
 
     @Override
     public String toString() {
-        return "Window[#" + sequence + " " + start + " .. " + end + ", " + sourceCount() + " sources, " + countedPackets
-                + " packets counted, " + statistics.ignoredTotal() + " ignored"
+        return "Window[#" + sequence + " " + span.start() + " .. " + span.end() + ", " + sourceCount() + " sources, "
+                + countedPackets + " packets counted, " + statistics.ignoredTotal() + " ignored"
                 + (capacityExceeded() ? ", capacity exceeded: " + evictedSources() + " sources evicted" : "") + "]";
+    }
+
+    /**
+     * Where a window lies in time, on both clocks: it is timed on the
+     * monotonic clock, and labelled with the wall clock read when it closed.
+     */
+    private record Span(Instant start, Instant end, long startMonotonicNanos, long endMonotonicNanos) {
+        /** Its start is placed its monotonic length before {@code end}: a step of the wall clock shifts labels, never lengths. */
+        static Span closedAt(Instant end, long startMonotonicNanos, long endMonotonicNanos) {
+            if (endMonotonicNanos < startMonotonicNanos) {
+                throw new IllegalArgumentException("window ends before it starts");
+            }
+            return new Span(end.minusNanos(endMonotonicNanos - startMonotonicNanos), end, startMonotonicNanos,
+                    endMonotonicNanos);
+        }
+
+        Duration duration() {
+            return Duration.ofNanos(endMonotonicNanos - startMonotonicNanos);
+        }
+
+        /**
+         * Kernel times are CLOCK_MONOTONIC, tick-precise; they are placed on
+         * the wall clock relative to the end and kept within the window,
+         * since a tick can straddle a flip on weakly ordered CPUs.
+         */
+        Instant wallClock(long monotonicNanos) {
+            Instant t = end.minusNanos(endMonotonicNanos - monotonicNanos);
+            if (t.isBefore(start)) {
+                return start;
+            }
+            return t.isAfter(end) ? end : t;
+        }
     }
 
     private final class SourceView extends AbstractList<Source> implements RandomAccess {

@@ -4,43 +4,54 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLEngine;
+
 /**
  * What a TLS server asks of client certificates ({@code client_auth_type}),
  * with exporter-toolkit's (Go's crypto/tls) meanings.
  */
 enum ClientAuthType {
     /** No certificate is asked for. */
-    NoClientCert(false, false, false),
+    NoClientCert(Request.NONE, false),
     /** A certificate is asked for; none is fine, and one sent is not verified. */
-    RequestClientCert(false, true, false),
+    RequestClientCert(Request.WANT, false),
     /** A certificate is required, but not verified: only possession of its key is proven. */
-    RequireAnyClientCert(true, false, false),
+    RequireAnyClientCert(Request.NEED, false),
     /** None is fine; one sent must verify against client_ca_file. */
-    VerifyClientCertIfGiven(false, true, true),
+    VerifyClientCertIfGiven(Request.WANT, true),
     /** A certificate is required and must verify against client_ca_file: the only mode that authenticates clients. */
-    RequireAndVerifyClientCert(true, false, true);
+    RequireAndVerifyClientCert(Request.NEED, true);
 
-    private final boolean need;
-    private final boolean want;
+    /** What the server asks of the client in the handshake: JSSE's "want" and "need", which exclude each other. */
+    private enum Request { NONE, WANT, NEED }
+
+    private final Request request;
     private final boolean verify;
 
-    ClientAuthType(boolean need, boolean want, boolean verify) {
-        this.need = need;
-        this.want = want;
+    ClientAuthType(Request request, boolean verify) {
+        this.request = request;
         this.verify = verify;
     }
 
-    boolean needsCertificate() {
-        return need;
-    }
-
-    boolean wantsCertificate() {
-        return want;
+    /** Whether the handshake asks for a certificate at all. */
+    boolean asksForCertificate() {
+        return request != Request.NONE;
     }
 
     /** Whether a certificate sent is verified against client_ca_file. */
     boolean verifies() {
         return verify;
+    }
+
+    /** Makes a server engine ask for a client certificate as this type says. */
+    void applyTo(SSLEngine engine) {
+        switch (request) {
+            case NEED -> engine.setNeedClientAuth(true);
+            case WANT -> engine.setWantClientAuth(true);
+            case NONE -> {
+                // JSSE's default: no CertificateRequest
+            }
+        }
     }
 
     static Optional<ClientAuthType> named(String name) {

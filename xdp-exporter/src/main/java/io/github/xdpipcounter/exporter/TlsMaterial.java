@@ -78,7 +78,7 @@ final class TlsMaterial {
             factory.init(anchors);
             return factory.getTrustManagers();
         }
-        if (clientAuth.needsCertificate() || clientAuth.wantsCertificate()) {
+        if (clientAuth.asksForCertificate()) {
             return new TrustManager[] {new UnverifiedClientCertificates(clientCas)};
         }
         return new TrustManager[0]; // no client certificate is asked for; JSSE then refuses any
@@ -115,11 +115,7 @@ final class TlsMaterial {
         SSLEngine engine = context.createSSLEngine(peerHost, peerPort);
         engine.setUseClientMode(false); // first: switching modes resets the enabled protocols
         engine.setEnabledProtocols(protocols);
-        if (config.clientAuth().needsCertificate()) {
-            engine.setNeedClientAuth(true);
-        } else if (config.clientAuth().wantsCertificate()) {
-            engine.setWantClientAuth(true);
-        }
+        config.clientAuth().applyTo(engine);
         return engine;
     }
 

@@ -113,18 +113,18 @@ class ExporterHttpTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-            "''                                | 10.0.0.1 10.0.0.2 2001:db8::1 2001:db8::5",
-            "?network=IPv6                     | 2001:db8::1 2001:db8::5",
-            "?network=ipv4                     | 10.0.0.1 10.0.0.2",
-            "?transport=udp                    | 2001:db8::1",
-            "?transport=TCP&network=IPv6       | 2001:db8::5",
-            "?port=22                          | 10.0.0.1 10.0.0.2 2001:db8::5",
-            "?port=22&limit=2                  | 10.0.0.1 10.0.0.2",
-            "?limit=0                          | ''",
-            "?port=9                           | ''",
-            "?transport=UDP-Lite               | ''",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                                | 10.0.0.1 10.0.0.2 2001:db8::1 2001:db8::5
+            ?network=IPv6                     | 2001:db8::1 2001:db8::5
+            ?network=ipv4                     | 10.0.0.1 10.0.0.2
+            ?transport=udp                    | 2001:db8::1
+            ?transport=TCP&network=IPv6       | 2001:db8::5
+            ?port=22                          | 10.0.0.1 10.0.0.2 2001:db8::5
+            ?port=22&limit=2                  | 10.0.0.1 10.0.0.2
+            ?limit=0                          | ''
+            ?port=9                           | ''
+            ?transport=UDP-Lite               | ''
+            """)
     void listFilters(String query, String expected) throws Exception {
         complete(WindowFixture.starting(WindowMetricsTest.START, Duration.ofSeconds(10))
                 .source("10.0.0.1", Transport.TCP, 22).source("10.0.0.2", Transport.TCP, 22)
@@ -137,15 +137,15 @@ class ExporterHttpTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "?network=IPv5      | bad network 'IPv5': use IPv4 or IPv6",
-            "?transport=icmp    | bad transport 'icmp': use TCP, UDP, UDP-Lite or SCTP",
-            "?port=65536        | bad port '65536': expected a port, 0-65535",
-            "?port=http         | bad port 'http': expected a port, 0-65535",
-            "?limit=-1          | bad limit '-1': expected a count, 0 or more",
-            "?port=22&port=23   | query parameter 'port' is given more than once",
-            "?ip=10.0.0.1       | unknown query parameter 'ip': the filters are network, transport, port and limit",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            ?network=IPv5      | bad network 'IPv5': use IPv4 or IPv6
+            ?transport=icmp    | bad transport 'icmp': use TCP, UDP, UDP-Lite or SCTP
+            ?port=65536        | bad port '65536': expected a port, 0-65535
+            ?port=http         | bad port 'http': expected a port, 0-65535
+            ?limit=-1          | bad limit '-1': expected a count, 0 or more
+            ?port=22&port=23   | query parameter 'port' is given more than once
+            ?ip=10.0.0.1       | unknown query parameter 'ip': the filters are network, transport, port and limit
+            """)
     void aBadQueryIsA400WithAOneLineJsonError(String query, String message) throws Exception {
         HttpResponse<String> response = get("/list" + query);
         assertThat(response.statusCode()).isEqualTo(400);

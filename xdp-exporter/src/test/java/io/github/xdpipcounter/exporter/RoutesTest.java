@@ -83,34 +83,34 @@ class RoutesTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-            "GET /metrics HTTP/1.1              | 200",
-            "HEAD /metrics HTTP/1.1             | 200",
-            "GET /list HTTP/1.1                 | 200",
-            "POST /metrics HTTP/1.1             | 405",
-            "DELETE /metrics HTTP/1.1           | 405",
-            "TRACE /metrics HTTP/1.1            | 405",
-            "FOO /metrics HTTP/1.1              | 405",
-            "PUT /list HTTP/1.1                 | 405",
-            "OPTIONS /-/healthy HTTP/1.1        | 405",
-            "GET /metricsXYZ HTTP/1.1           | 404",
-            "GET /metrics/ HTTP/1.1             | 404",
-            "GET /metrics/../list HTTP/1.1      | 404",
-            "GET /%6cist HTTP/1.1               | 404",
-            "GET /list%2F HTTP/1.1              | 404",
-            "GET /list/ HTTP/1.1                | 404",
-            "GET //list HTTP/1.1                | 404",
-            "GET /LIST HTTP/1.1                 | 404",
-            "GET http://evil/list HTTP/1.1      | 400",
-            "GET http://localhost/metrics HTTP/1.1 | 400",
-            "GET /list?port=%2B22 HTTP/1.1      | 400",
-            "GET /list?port=%D9%A3%D9%A0%D9%A3%D9%A1 HTTP/1.1 | 400",
-            "GET /list?limit=%EF%BC%95 HTTP/1.1 | 400",
-            "GET /list?port=-0 HTTP/1.1         | 400",
-            "GET /list?network=%zz HTTP/1.1     | 400",
-            "GET /-/healthy HTTP/1.1            | 200",
-            "GET /-/ready HTTP/1.1              | 200",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            GET /metrics HTTP/1.1              | 200
+            HEAD /metrics HTTP/1.1             | 200
+            GET /list HTTP/1.1                 | 200
+            POST /metrics HTTP/1.1             | 405
+            DELETE /metrics HTTP/1.1           | 405
+            TRACE /metrics HTTP/1.1            | 405
+            FOO /metrics HTTP/1.1              | 405
+            PUT /list HTTP/1.1                 | 405
+            OPTIONS /-/healthy HTTP/1.1        | 405
+            GET /metricsXYZ HTTP/1.1           | 404
+            GET /metrics/ HTTP/1.1             | 404
+            GET /metrics/../list HTTP/1.1      | 404
+            GET /%6cist HTTP/1.1               | 404
+            GET /list%2F HTTP/1.1              | 404
+            GET /list/ HTTP/1.1                | 404
+            GET //list HTTP/1.1                | 404
+            GET /LIST HTTP/1.1                 | 404
+            GET http://evil/list HTTP/1.1      | 400
+            GET http://localhost/metrics HTTP/1.1 | 400
+            GET /list?port=%2B22 HTTP/1.1      | 400
+            GET /list?port=%D9%A3%D9%A0%D9%A3%D9%A1 HTTP/1.1 | 400
+            GET /list?limit=%EF%BC%95 HTTP/1.1 | 400
+            GET /list?port=-0 HTTP/1.1         | 400
+            GET /list?network=%zz HTTP/1.1     | 400
+            GET /-/healthy HTTP/1.1            | 200
+            GET /-/ready HTTP/1.1              | 200
+            """)
     void everyRequestGetsTheRightStatus(String request, int expected) throws IOException {
         serve();
         assertThat(status(raw(request.strip()))).as(request).isEqualTo(expected);

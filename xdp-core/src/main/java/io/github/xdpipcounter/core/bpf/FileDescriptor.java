@@ -29,10 +29,6 @@ final class FileDescriptor {
         return v;
     }
 
-    boolean isOpen() {
-        return value.get() >= 0;
-    }
-
     /** Forgets the number without closing it: for descriptors that libbpf closes with its object. */
     void forget() {
         value.set(-1);
@@ -44,5 +40,11 @@ final class FileDescriptor {
         if (v >= 0) {
             LibBpf.close(v);
         }
+    }
+
+    /** What the descriptor refers to: "BPF map stats". */
+    @Override
+    public String toString() {
+        return object;
     }
 }

@@ -14,16 +14,12 @@ import io.github.xdpipcounter.core.internal.libbpf.bpf_link_create_opts;
  * until someone removes it; that is why this class does not use it.)
  */
 public final class XdpLink implements AutoCloseable {
-    private final String interfaceName;
     private final int interfaceIndex;
-    private final XdpMode mode;
     private final FileDescriptor fd;
 
-    private XdpLink(String interfaceName, int interfaceIndex, XdpMode mode, int fd) {
-        this.interfaceName = interfaceName;
+    private XdpLink(int interfaceIndex, FileDescriptor fd) {
         this.interfaceIndex = interfaceIndex;
-        this.mode = mode;
-        this.fd = new FileDescriptor("XDP link on " + interfaceName, fd);
+        this.fd = fd;
     }
 
     /**
@@ -44,7 +40,8 @@ public final class XdpLink implements AutoCloseable {
                 throw new BpfException("attach XDP program " + program.name() + " to " + interfaceName
                         + " in " + mode.label() + " mode", -ret, null, attachHint(interfaceName, mode, -ret));
             }
-            return new XdpLink(interfaceName, index, mode, ret);
+            return new XdpLink(index, new FileDescriptor("XDP link on " + interfaceName + " (index " + index + ", "
+                    + mode.label() + " mode)", ret));
         }
     }
 
@@ -61,20 +58,9 @@ public final class XdpLink implements AutoCloseable {
         return Errno.hint(errno);
     }
 
-    public String interfaceName() {
-        return interfaceName;
-    }
-
+    /** The index of the interface at attach time: a new interface of the same name has another. */
     public int interfaceIndex() {
         return interfaceIndex;
-    }
-
-    public XdpMode mode() {
-        return mode;
-    }
-
-    public boolean isAttached() {
-        return fd.isOpen();
     }
 
     /** Detaches the program. Idempotent. */
@@ -85,6 +71,6 @@ public final class XdpLink implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "XdpLink[" + interfaceName + " (" + interfaceIndex + "), " + mode.label() + "]";
+        return fd.toString();
     }
 }
