@@ -62,6 +62,15 @@ class ProgramFiltersTest {
                 .containsExactlyInAnyOrder(InetAddress.getByName("192.0.2.1"), InetAddress.getByName("255.255.255.255"));
     }
 
+    @Test
+    void theDirectedBroadcastIsTheAllOnesHostOfTheSubnet() throws Exception {
+        java.net.Inet4Address address = (java.net.Inet4Address) InetAddress.getByName("10.203.0.1");
+        assertThat(HostAddresses.directedBroadcast(address, 24)).containsExactly(InetAddress.getByName("10.203.0.255"));
+        assertThat(HostAddresses.directedBroadcast(address, 20)).containsExactly(InetAddress.getByName("10.203.15.255"));
+        assertThat(HostAddresses.directedBroadcast(address, 31)).isEmpty();
+        assertThat(HostAddresses.directedBroadcast(address, 32)).isEmpty();
+    }
+
     private static Map<String, Byte> text(Map<AddressBlock, Byte> entries) {
         Map<String, Byte> out = new TreeMap<>((a, b) -> AddressBlock.parse(a).compareTo(AddressBlock.parse(b)));
         entries.forEach((block, flags) -> out.put(block.toString(), flags));
