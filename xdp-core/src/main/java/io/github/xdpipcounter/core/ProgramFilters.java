@@ -45,7 +45,6 @@ final class ProgramFilters {
     private final Map<Network, PrefixTrie> sources;
     private final Map<Network, PrefixTrie> destinations;
     private TrafficFilter filter = TrafficFilter.DEFAULT;
-    private Set<InetAddress> localAddresses = Set.of();
 
     ProgramFilters(ProgramGlobals globals, PrefixTrie sourcesV4, PrefixTrie sourcesV6,
                    PrefixTrie destinationsV4, PrefixTrie destinationsV6) {
@@ -89,15 +88,12 @@ final class ProgramFilters {
             }
         }
         filter = next;
-        localAddresses = Set.copyOf(local);
     }
 
     /** This host's addresses changed: the destination tries follow when the filter counts them. */
     synchronized void localAddressesChanged(Set<InetAddress> local) {
         if (filter.destinations().local()) {
             apply(filter, local);
-        } else {
-            localAddresses = Set.copyOf(local);
         }
     }
 
