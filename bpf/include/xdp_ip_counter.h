@@ -13,14 +13,24 @@
 
 #include <linux/types.h>
 
-/* Transports we key by destination port; the value is the key's transport field. */
+/*
+ * The transports we count; the value is the key's transport field. The
+ * first XIC_PORT_TRANSPORTS are keyed by destination port; ICMP and ICMPv6
+ * put the message type where the port would be (as Zeek's conn.log and
+ * NetFlow do), and are never port filtered.
+ */
 enum xic_transport {
 	XIC_TCP = 0,
 	XIC_UDP = 1,
 	XIC_UDP_LITE = 2,
 	XIC_SCTP = 3,
-	XIC_TRANSPORT_COUNT = 4,
+	XIC_ICMP = 4,    /* IPv4 protocol 1 only */
+	XIC_ICMPV6 = 5,  /* IPv6 next header 58 only */
+	XIC_TRANSPORT_COUNT = 6,
 };
+
+/* TCP, UDP, UDP-Lite and SCTP: the transports with a port and a port bitmap. */
+#define XIC_PORT_TRANSPORTS 4
 
 /*
  * IPv4 and IPv6 sources live in separate maps so that the IPv4 key stays
@@ -51,11 +61,58 @@ struct xic_record {
 /* Why a packet was not counted; the index into xic_stats.ignored. */
 enum xic_ignore_reason {
 	XIC_IGNORED_NOT_IP = 0,                 /* EtherType is neither IPv4 nor IPv6 */
-	XIC_IGNORED_TRANSPORT_NOT_TRACKED = 1,  /* not TCP, UDP, UDP-Lite or SCTP */
+	XIC_IGNORED_TRANSPORT_NOT_TRACKED = 1,  /* not a tracked transport (see xic_config.transports) */
 	XIC_IGNORED_PORT_FILTERED = 2,          /* destination port not selected */
 	XIC_IGNORED_NON_FIRST_FRAGMENT = 3,     /* carries no transport header, so no port */
 	XIC_IGNORED_MALFORMED = 4,              /* truncated or inconsistent header */
-	XIC_IGNORE_REASON_COUNT = 5,
+	XIC_IGNORED_SOURCE_EXCLUDED = 5,        /* the source filter does not count this source */
+	XIC_IGNORED_NOT_FOR_THIS_HOST = 6,      /* the destination filter does not count this destination */
+	XIC_IGNORED_NOT_CONNECTION_ATTEMPT = 7, /* TCP without SYN, or with ACK, under XIC_FILTER_TCP_SYN */
+	XIC_IGNORE_REASON_COUNT = 8,
+};
+
+/*
+ * The filters of xic_config.filters, by bit. With none set the program
+ * counts TCP, UDP, UDP-Lite and SCTP from every source to every
+ * destination, at the cost of one load and one branch per packet. Checks
+ * run in this order, the first that fails giving the reason: transport,
+ * port, TCP SYN, destination, source.
+ */
+enum xic_filter {
+	XIC_FILTER_TRANSPORTS = 0,   /* count only the transports of xic_config.transports */
+	XIC_FILTER_TCP_SYN = 1,      /* count TCP only with SYN set and ACK clear */
+	XIC_FILTER_DESTINATIONS = 2, /* count only destinations in destinations_v4/_v6 */
+	XIC_FILTER_SOURCES = 3,      /* count only sources whose sources_v4/_v6 flags say so */
+	XIC_FILTER_COUNT = 4,
+};
+
+/*
+ * Keys of the LPM tries (sources_v4/_v6, destinations_v4/_v6), laid out as
+ * the kernel's struct bpf_lpm_trie_key_u8 wants: the prefix length in host
+ * order, then the address in network order.
+ */
+struct xic_prefix_v4 {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct xic_prefix_v6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/*
+ * The value of a source trie entry is a bit set of these. Userspace stores
+ * on each prefix the OR of the flags of every configured prefix that
+ * covers it (itself included), so the one longest-prefix match of a source
+ * answers both "in the include set?" and "in the exclude set?". With no
+ * include set configured, userspace stores 0.0.0.0/0 and ::/0 as included:
+ * a source is counted when its flags are exactly "included".
+ */
+enum xic_source_flag {
+	XIC_SOURCE_INCLUDED = 0,
+	XIC_SOURCE_EXCLUDED = 1,
+	XIC_SOURCE_FLAG_COUNT = 2,
 };
 
 /*
@@ -81,14 +138,18 @@ struct xic_config {
 	__u64 clock_ns;
 	/* Generation the program writes: 0 or 1. */
 	__u32 slot;
-	/* Bit t set: count transport t only on ports set in port_bitmap[t]. */
+	/* Bit t set: count transport t only on ports set in port_bitmap[t]; t < XIC_PORT_TRANSPORTS. */
 	__u32 port_filter;
+	/* Bit f set: filter f of enum xic_filter is on. 0: today's defaults, nothing else is read. */
+	__u32 filters;
+	/* Bit t set: transport t is counted. Read only under XIC_FILTER_TRANSPORTS. */
+	__u32 transports;
 };
 
 /* Everything userspace can change at runtime, as the program's one global. */
 struct xic_globals {
 	struct xic_config config;
-	__u64 port_bitmap[XIC_TRANSPORT_COUNT][XIC_PORT_WORDS];
+	__u64 port_bitmap[XIC_PORT_TRANSPORTS][XIC_PORT_WORDS];
 };
 
 #endif /* XDP_IP_COUNTER_H */

@@ -15,9 +15,10 @@ import io.github.xdpipcounter.core.bpf.XdpMode;
  * @param maxSources records per network and window before the oldest are evicted
  * @param mode       XDP attach mode
  * @param tick       precision of first/last-seen times: how often the program's clock is refreshed
+ * @param filter     what is counted besides the ports: transports, TCP segments, destinations, sources
  */
 public record CounterConfig(List<String> interfaces, PortSelection ports, Duration window, int maxSources,
-                            XdpMode mode, Duration tick) {
+                            XdpMode mode, Duration tick, TrafficFilter filter) {
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(60);
     /** About 25 MB of kernel memory for the four generation maps. */
     public static final int DEFAULT_MAX_SOURCES = 65_536;
@@ -30,6 +31,7 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
         }
         Objects.requireNonNull(ports, "ports");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(filter, "filter");
         if (window == null || window.compareTo(Duration.ofMillis(1)) < 0) {
             throw new IllegalArgumentException("window must be at least 1 ms, not " + window);
         }
@@ -53,6 +55,7 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
         private int maxSources = DEFAULT_MAX_SOURCES;
         private XdpMode mode = XdpMode.SKB;
         private Duration tick = DEFAULT_TICK;
+        private TrafficFilter filter = TrafficFilter.DEFAULT;
 
         private Builder(List<String> interfaces) {
             this.interfaces = interfaces;
@@ -88,8 +91,13 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
             return this;
         }
 
+        public Builder filter(TrafficFilter value) {
+            this.filter = value;
+            return this;
+        }
+
         public CounterConfig build() {
-            return new CounterConfig(interfaces, ports, window, maxSources, mode, tick);
+            return new CounterConfig(interfaces, ports, window, maxSources, mode, tick, filter);
         }
     }
 }

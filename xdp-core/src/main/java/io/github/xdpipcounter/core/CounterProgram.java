@@ -1,5 +1,10 @@
 package io.github.xdpipcounter.core;
 
+import java.net.InetAddress;
+import java.util.BitSet;
+import java.util.Map;
+import java.util.Set;
+
 import io.github.xdpipcounter.core.XdpIpCounterObject.Maps;
 import io.github.xdpipcounter.core.XdpIpCounterObject.MapNames;
 import io.github.xdpipcounter.core.XdpIpCounterObject.Programs;
@@ -13,8 +18,9 @@ import io.github.xdpipcounter.core.bpf.XicGlobals;
 
 /**
  * The loaded xdp_ip_counter program with its maps, and the parts that
- * drive it: {@link ProgramGlobals} (clock, slot, ports), {@link Generations}
- * (the window flip and the drain) and {@link StatisticsReader}. It loads
+ * drive it: {@link ProgramGlobals} (clock, slot, ports), {@link ProgramFilters}
+ * (the traffic filter), {@link Generations} (the window flip and the drain)
+ * and {@link StatisticsReader}. It loads
  * them together and closes them together; {@link IpCounter} drives one on a
  * schedule, tests and embedders may drive one by hand (for instance
  * through {@link BpfProgram#testRun}). It attaches nowhere: links belong
@@ -25,6 +31,7 @@ public final class CounterProgram implements AutoCloseable {
     private final Maps maps;
     private final BpfProgram program;
     private final ProgramGlobals globals;
+    private final ProgramFilters filters;
     private final Generations generations;
     private final int maxSources;
 
@@ -34,6 +41,9 @@ public final class CounterProgram implements AutoCloseable {
         this.maps = Maps.of(object);
         this.program = Programs.of(object).xdpIpCounter();
         this.globals = new ProgramGlobals(new XicGlobals(object.variable(Variables.XIC)));
+        this.filters = new ProgramFilters(globals,
+                new PrefixTrie(maps.sourcesV4(), Network.IPV4), new PrefixTrie(maps.sourcesV6(), Network.IPV6),
+                new PrefixTrie(maps.destinationsV4(), Network.IPV4), new PrefixTrie(maps.destinationsV6(), Network.IPV6));
         long start = globals.tick();
         this.generations = new Generations(globals,
                 new Generations.NetworkMaps(Network.IPV4, new BpfMap[] {maps.genV4_0(), maps.genV4_1()}, maps.generationsV4()),
@@ -45,6 +55,8 @@ public final class CounterProgram implements AutoCloseable {
      * Loads the program from this library's jar, with room for
      * {@code maxSources} records per network and generation. The kernel
      * preallocates that room: about 100 bytes per record, four generations.
+     * The filter tries hold {@link TrafficFilter#MAX_BLOCKS_PER_NETWORK}
+     * blocks each, allocated only as they are written.
      */
     public static CounterProgram load(int maxSources) {
         if (maxSources < 1) {
@@ -55,6 +67,10 @@ public final class CounterProgram implements AutoCloseable {
             for (String generation : new String[] {
                     MapNames.GEN_V4_0, MapNames.GEN_V4_1, MapNames.GEN_V6_0, MapNames.GEN_V6_1}) {
                 open.setMaxEntries(generation, maxSources);
+            }
+            for (String trie : new String[] {
+                    MapNames.SOURCES_V4, MapNames.SOURCES_V6, MapNames.DESTINATIONS_V4, MapNames.DESTINATIONS_V6}) {
+                open.setMaxEntries(trie, ProgramFilters.TRIE_CAPACITY);
             }
             object = open.load();
         }
@@ -78,6 +94,40 @@ public final class CounterProgram implements AutoCloseable {
     /** See {@link ProgramGlobals#selectPorts}. */
     public void selectPorts(PortSelection ports) {
         globals.selectPorts(ports);
+    }
+
+    /** See {@link ProgramGlobals#listeningPorts}. */
+    public void listeningPorts(Map<Transport, BitSet> ports) {
+        globals.listeningPorts(ports);
+    }
+
+    /**
+     * Counts what {@code filter} lets through, from the next packet on,
+     * without reloading; with {@link DestinationFilter#localAddresses()},
+     * {@code localAddresses} are this host's (see {@link ProgramFilters}).
+     *
+     * @throws IllegalArgumentException for a filter larger than the program holds; nothing changes then
+     */
+    public void filter(TrafficFilter filter, Set<InetAddress> localAddresses) {
+        filters.apply(filter, localAddresses);
+    }
+
+    /** As {@link #filter(TrafficFilter, Set)}, for a filter that does not count local addresses. */
+    public void filter(TrafficFilter filter) {
+        if (filter.destinations().local()) {
+            throw new IllegalArgumentException("a destination filter of local addresses needs them: use filter(filter, addresses)");
+        }
+        filters.apply(filter, Set.of());
+    }
+
+    /** This host's addresses changed: see {@link ProgramFilters#localAddressesChanged}. */
+    void localAddressesChanged(Set<InetAddress> localAddresses) {
+        filters.localAddressesChanged(localAddresses);
+    }
+
+    /** The filter in force. */
+    public TrafficFilter trafficFilter() {
+        return filters.filter();
     }
 
     /** Publishes the current time to the program; its records carry this tick's time. */

@@ -6,14 +6,24 @@ import io.github.xdpipcounter.core.XdpIpCounterObject.XicIgnoreReason;
 public enum IgnoreReason {
     /** The EtherType, after at most two VLAN tags, is neither IPv4 nor IPv6. */
     NOT_IP("not_ip", XicIgnoreReason.NOT_IP),
-    /** The IP payload is not TCP, UDP, UDP-Lite or SCTP (ICMP, ESP, ...). */
+    /**
+     * The IP payload is not a tracked transport: by default anything but TCP,
+     * UDP, UDP-Lite and SCTP (ICMP, ESP, ...); ICMPv6 inside IPv4 and ICMP
+     * inside IPv6 never are.
+     */
     TRANSPORT_NOT_TRACKED("transport_not_tracked", XicIgnoreReason.TRANSPORT_NOT_TRACKED),
-    /** The destination port is not one of the selected ports. */
+    /** The destination port is not one of the selected ports (never for ICMP). */
     PORT_FILTERED("port_filtered", XicIgnoreReason.PORT_FILTERED),
     /** A non-first fragment: it carries no transport header, so no port. */
     NON_FIRST_FRAGMENT("non_first_fragment", XicIgnoreReason.NON_FIRST_FRAGMENT),
     /** A header is truncated or inconsistent, or IPv6 extension headers nest deeper than 8. */
-    MALFORMED("malformed", XicIgnoreReason.MALFORMED);
+    MALFORMED("malformed", XicIgnoreReason.MALFORMED),
+    /** The source filter does not count this source (see {@link SourceFilter}). */
+    SOURCE_EXCLUDED("source_excluded", XicIgnoreReason.SOURCE_EXCLUDED),
+    /** The destination filter does not count this destination (see {@link DestinationFilter}). */
+    NOT_FOR_THIS_HOST("not_for_this_host", XicIgnoreReason.NOT_FOR_THIS_HOST),
+    /** Only connection attempts are counted, and this TCP segment lacks SYN or carries ACK. */
+    NOT_CONNECTION_ATTEMPT("not_connection_attempt", XicIgnoreReason.NOT_CONNECTION_ATTEMPT);
 
     private final String label;
     private final XicIgnoreReason twin;
@@ -34,6 +44,9 @@ public enum IgnoreReason {
             case PORT_FILTERED -> PORT_FILTERED;
             case NON_FIRST_FRAGMENT -> NON_FIRST_FRAGMENT;
             case MALFORMED -> MALFORMED;
+            case SOURCE_EXCLUDED -> SOURCE_EXCLUDED;
+            case NOT_FOR_THIS_HOST -> NOT_FOR_THIS_HOST;
+            case NOT_CONNECTION_ATTEMPT -> NOT_CONNECTION_ATTEMPT;
         };
     }
 

@@ -1,7 +1,11 @@
 package io.github.xdpipcounter.core;
 
+import java.net.InetAddress;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,11 +39,15 @@ public final class IpCounter implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicReference<Window> latest = new AtomicReference<>();
     private final List<WindowListener> listeners = new CopyOnWriteArrayList<>();
+    /** This host's addresses as last read, for a destination filter of local addresses; guarded by program. */
+    private Set<InetAddress> localAddresses;
     private volatile WindowSchedule schedule;
     private volatile long startedNanos;
     private boolean closed;
 
-    private IpCounter(CounterConfig config, CounterProgram program, InterfaceAttachments attachments) {
+    private IpCounter(CounterConfig config, CounterProgram program, InterfaceAttachments attachments,
+                      Set<InetAddress> localAddresses) {
+        this.localAddresses = localAddresses;
         this.config = config;
         this.program = program;
         this.attachments = attachments;
@@ -58,8 +66,13 @@ public final class IpCounter implements AutoCloseable {
         InterfaceAttachments attachments = null;
         try {
             program.selectPorts(config.ports());
+            // Read in the namespace the counter runs in, whatever the filter, so that a later
+            // filter(...) of local addresses has them. TODO(lead): the rtnetlink AddressMonitor
+            // replaces this read, and calls localAddressesChanged on every change.
+            Set<InetAddress> local = HostAddresses.current();
+            program.filter(config.filter(), local);
             attachments = InterfaceAttachments.attach(program.program(), config.interfaces(), config.mode());
-            IpCounter counter = new IpCounter(config, program, attachments);
+            IpCounter counter = new IpCounter(config, program, attachments, local);
             counter.schedule();
             return counter;
         } catch (RuntimeException | Error e) {
@@ -154,6 +167,47 @@ public final class IpCounter implements AutoCloseable {
     /** Changes the counted ports from the next packet on, without reloading. */
     public void selectPorts(PortSelection ports) {
         program.selectPorts(ports);
+    }
+
+    /**
+     * Changes what is counted from the next packet on, without reloading:
+     * transports, TCP segments, destinations and sources. Each packet sees
+     * the old filter or the new one, never a mix that counts what neither
+     * counts.
+     *
+     * @throws IllegalArgumentException for a filter larger than the program
+     *                                  holds ({@link TrafficFilter#MAX_BLOCKS_PER_NETWORK}); the old one stays
+     */
+    public void filter(TrafficFilter filter) {
+        synchronized (program) {
+            program.filter(filter, localAddresses);
+        }
+    }
+
+    /** The filter in force: the configured one, or the last given to {@link #filter(TrafficFilter)}. */
+    public TrafficFilter filter() {
+        return program.trafficFilter();
+    }
+
+    /**
+     * This host's addresses are now {@code addresses} (interface addresses
+     * and the directed broadcast of each IPv4 one; 255.255.255.255 is added
+     * here): a destination filter of local addresses follows at once.
+     */
+    void localAddressesChanged(Set<InetAddress> addresses) {
+        synchronized (program) {
+            localAddresses = HostAddresses.of(addresses);
+            program.localAddressesChanged(localAddresses);
+        }
+    }
+
+    /**
+     * The ports this host listens on are now {@code ports}, per transport:
+     * counted from the next packet on when the port selection includes the
+     * listening ports.
+     */
+    void listeningPortsChanged(Map<Transport, BitSet> ports) {
+        program.listeningPorts(ports);
     }
 
     public CounterConfig config() {

@@ -9,23 +9,40 @@ import java.util.stream.IntStream;
 
 /**
  * The destination ports to count: every port, or any number of ports and
- * inclusive ranges. Immutable. The XDP program checks it in O(1) per packet
- * against a 65,536-bit bitmap per transport.
+ * inclusive ranges, and/or the ports this host listens on. Immutable. The
+ * XDP program checks it in O(1) per packet against a 65,536-bit bitmap per
+ * transport. It applies to TCP, UDP, UDP-Lite and SCTP; ICMP is never port
+ * filtered.
+ *
+ * <p>The listening ports are those of the TCP sockets in LISTEN and of the
+ * bound UDP and UDP-Lite sockets of the network namespace an
+ * {@link IpCounter} runs in, read when it starts and again at every window
+ * boundary: each transport counts its own listening ports (a TCP listener on
+ * 8080 does not select UDP 8080), and explicit ports count on every
+ * transport.
  */
 public final class PortSelection {
     public static final int MAX_PORT = 65535;
-    private static final PortSelection ALL = new PortSelection(null);
+    private static final PortSelection ALL = new PortSelection(null, false);
+    private static final PortSelection LISTENING = new PortSelection(new BitSet(), true);
 
     /** Null means every port. */
     private final BitSet ports;
+    private final boolean listening;
 
-    private PortSelection(BitSet ports) {
+    private PortSelection(BitSet ports, boolean listening) {
         this.ports = ports;
+        this.listening = listening;
     }
 
     /** Every port, 0 to 65535. */
     public static PortSelection all() {
         return ALL;
+    }
+
+    /** The ports this host listens on, per transport, as they are now and later. */
+    public static PortSelection listening() {
+        return LISTENING;
     }
 
     /** Exactly these ports. */
@@ -37,7 +54,12 @@ public final class PortSelection {
         for (int port : ports) {
             set.set(checkPort(port, String.valueOf(port)));
         }
-        return new PortSelection(set);
+        return new PortSelection(set, false);
+    }
+
+    /** These explicit ports, and the listening ones too. Every port stays every port. */
+    public PortSelection plusListening() {
+        return ports == null ? this : new PortSelection(ports, true);
     }
 
     /**
@@ -81,7 +103,7 @@ public final class PortSelection {
                 set.set(from, to + 1);
             }
         }
-        return new PortSelection(set);
+        return new PortSelection(set, false);
     }
 
     private static int parsePort(String s, String whole) {
@@ -104,34 +126,61 @@ public final class PortSelection {
         return ports == null;
     }
 
+    /** True when the ports this host listens on are counted (besides any explicit ones). */
+    public boolean isListening() {
+        return listening;
+    }
+
+    /**
+     * Whether {@code port} is selected explicitly (or every port is). The
+     * listening ports are known only at run time: they are not included.
+     */
     public boolean contains(int port) {
         return port >= 0 && port <= MAX_PORT && (ports == null || ports.get(port));
     }
 
-    /** The selected ports in ascending order; empty when {@link #isAll()}. */
+    /** The explicitly selected ports in ascending order; empty when {@link #isAll()}. */
     public IntStream explicitPorts() {
         return ports == null ? IntStream.empty() : ports.stream();
     }
 
-    /** The bitmap the XDP program reads: bit p of word p / 64 set for each selected port. */
+    /**
+     * The bitmap the XDP program reads: bit p of word p / 64 set for each
+     * explicitly selected port.
+     */
     long[] toBitmap(int words) {
+        return toBitmap(words, new BitSet());
+    }
+
+    /** As {@link #toBitmap(int)}, with {@code listeningPorts} as well when {@link #isListening()}. */
+    long[] toBitmap(int words, BitSet listeningPorts) {
         long[] bitmap = new long[words];
         if (ports == null) {
             Arrays.fill(bitmap, -1L);
         } else {
-            long[] set = ports.toLongArray();
-            System.arraycopy(set, 0, bitmap, 0, Math.min(set.length, words));
+            BitSet set = (BitSet) ports.clone();
+            if (listening) {
+                set.or(listeningPorts);
+            }
+            long[] longs = set.toLongArray();
+            System.arraycopy(longs, 0, bitmap, 0, Math.min(longs.length, words));
         }
         return bitmap;
     }
 
-    /** The canonical text form, e.g. {@code 22,80,8000-8100}, or {@code 0} for every port. */
+    /**
+     * The canonical text form, e.g. {@code 22,80,8000-8100}, {@code listening},
+     * {@code listening,8080}, or {@code 0} for every port.
+     */
     @Override
     public String toString() {
         if (ports == null) {
             return "0";
         }
         List<String> parts = new ArrayList<>();
+        if (listening) {
+            parts.add("listening");
+        }
         int from = ports.nextSetBit(0);
         while (from >= 0) {
             int to = ports.nextClearBit(from) - 1;
@@ -143,11 +192,11 @@ public final class PortSelection {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PortSelection other && Objects.equals(ports, other.ports);
+        return o instanceof PortSelection other && Objects.equals(ports, other.ports) && listening == other.listening;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hashCode(ports);
+        return Objects.hashCode(ports) * 31 + Boolean.hashCode(listening);
     }
 }

@@ -1,11 +1,15 @@
 package io.github.xdpipcounter.core;
 
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.Map;
+
 import io.github.xdpipcounter.core.bpf.XicGlobals;
 
 /**
  * What userspace tells the running program through its global variable:
- * the time, the generation to count into, and the selected ports. Stores
- * reach the next packet without a system call.
+ * the time, the generation to count into, the selected ports and which
+ * filters are on. Stores reach the next packet without a system call.
  *
  * <p>The clock and the slot are stored under one lock, clock first: the
  * program reads the slot before the clock, so a packet counted in a new
@@ -14,6 +18,8 @@ import io.github.xdpipcounter.core.bpf.XicGlobals;
  */
 final class ProgramGlobals {
     private final XicGlobals globals;
+    private PortSelection ports = PortSelection.all();
+    private Map<Transport, BitSet> listening = Map.of();
     private boolean closed;
 
     ProgramGlobals(XicGlobals globals) {
@@ -36,21 +42,51 @@ final class ProgramGlobals {
     }
 
     /**
-     * Counts only the selected destination ports from the next packet on.
-     * While the bitmap is rewritten a packet may still see the old selection
-     * for a port.
+     * Counts only the selected destination ports from the next packet on,
+     * on every transport with ports; with {@link PortSelection#isListening()},
+     * also each transport's listening ports as last given. While a bitmap is
+     * rewritten a packet may still see the old selection for a port.
      */
-    synchronized void selectPorts(PortSelection ports) {
+    synchronized void selectPorts(PortSelection selection) {
+        ports = selection;
+        writePorts();
+    }
+
+    /**
+     * The ports this host listens on now, per transport (a transport missing
+     * from the map has none); counted when the selection includes them.
+     */
+    synchronized void listeningPorts(Map<Transport, BitSet> ports) {
+        Map<Transport, BitSet> copy = new EnumMap<>(Transport.class);
+        ports.forEach((transport, set) -> copy.put(transport, (BitSet) set.clone()));
+        listening = copy;
+        if (this.ports.isListening()) {
+            writePorts();
+        }
+    }
+
+    private void writePorts() {
         ensureOpen();
         int filter = 0;
         if (!ports.isAll()) {
-            long[] bitmap = ports.toBitmap(XicGlobals.bitmapWords());
             for (int t = 0; t < XicGlobals.bitmapTransports(); t++) {
-                globals.portBitmap(t, bitmap);
+                BitSet listeningPorts = listening.getOrDefault(Transport.ofCode(t), new BitSet());
+                globals.portBitmap(t, ports.toBitmap(XicGlobals.bitmapWords(), listeningPorts));
                 filter |= 1 << t;
             }
         }
         globals.portFilter(filter);
+    }
+
+    /**
+     * Turns filters on and off (bit f: enum xic_filter f) and sets the
+     * tracked transports (bit t: enum xic_transport t). The transports are
+     * stored first: the program reads them only when the filters say so.
+     */
+    synchronized void filters(int filterBits, int transportBits) {
+        ensureOpen();
+        globals.transports(transportBits);
+        globals.filters(filterBits);
     }
 
     /** Nothing is stored any more; the memory may be unmapped after this. */

@@ -1,15 +1,29 @@
 package io.github.xdpipcounter.core;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 import io.github.xdpipcounter.core.XdpIpCounterObject.XicTransport;
 
-/** The transports the XDP program keys by destination port. */
+/**
+ * The transports the XDP program counts. TCP, UDP, UDP-Lite and SCTP are
+ * keyed by destination port; ICMP (IPv4 only) and ICMPv6 (IPv6 only) carry
+ * the message type where the port would be, as Zeek's conn.log and NetFlow
+ * do (type 8 is an IPv4 echo request, 128 an ICMPv6 one), and are never
+ * port filtered.
+ */
 public enum Transport {
     TCP("TCP", 6, XicTransport.TCP),
     UDP("UDP", 17, XicTransport.UDP),
     UDP_LITE("UDP-Lite", 136, XicTransport.UDP_LITE),
-    SCTP("SCTP", 132, XicTransport.SCTP);
+    SCTP("SCTP", 132, XicTransport.SCTP),
+    ICMP("ICMP", 1, XicTransport.ICMP),
+    ICMPV6("ICMPv6", 58, XicTransport.ICMPV6);
+
+    /** What the program counts unless told otherwise: the four transports with ports. */
+    public static final Set<Transport> DEFAULT_TRACKED = Collections.unmodifiableSet(EnumSet.of(TCP, UDP, UDP_LITE, SCTP));
 
     private static final Transport[] BY_CODE = new Transport[XicTransport.values().length];
 
@@ -39,10 +53,12 @@ public enum Transport {
             case UDP -> UDP;
             case UDP_LITE -> UDP_LITE;
             case SCTP -> SCTP;
+            case ICMP -> ICMP;
+            case ICMPV6 -> ICMPV6;
         };
     }
 
-    /** "TCP", "UDP", "UDP-Lite" or "SCTP", as in metric labels and the JSON list. */
+    /** "TCP", "UDP", "UDP-Lite", "SCTP", "ICMP" or "ICMPv6", as in metric labels and the JSON list. */
     public String label() {
         return label;
     }
@@ -50,6 +66,11 @@ public enum Transport {
     /** The IP protocol number (IPv4 protocol, IPv6 next header). */
     public int ipProtocol() {
         return ipProtocol;
+    }
+
+    /** True for the transports keyed by destination port; false for ICMP and ICMPv6, keyed by type. */
+    public boolean hasPorts() {
+        return this != ICMP && this != ICMPV6;
     }
 
     /** The value of the key's transport field: its enum xic_transport value. */
@@ -64,7 +85,7 @@ public enum Transport {
         return BY_CODE[code];
     }
 
-    /** Parses a label, case-insensitively ("tcp", "UDP-Lite", "udplite"). */
+    /** Parses a label, case-insensitively ("tcp", "UDP-Lite", "udplite", "icmpv6"). */
     public static Transport parse(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
         for (Transport transport : values()) {
@@ -72,7 +93,7 @@ public enum Transport {
                 return transport;
             }
         }
-        throw new IllegalArgumentException("unknown transport '" + text + "': expected TCP, UDP, UDP-Lite or SCTP");
+        throw new IllegalArgumentException("unknown transport '" + text + "': expected TCP, UDP, UDP-Lite, SCTP, ICMP or ICMPv6");
     }
 
     @Override

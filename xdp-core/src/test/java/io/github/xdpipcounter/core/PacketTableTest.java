@@ -1,12 +1,14 @@
 package io.github.xdpipcounter.core;
 
-import java.time.Instant;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -24,8 +26,9 @@ import static io.github.xdpipcounter.core.testing.Frames.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every header combination of the counting rules, each frame through the
- * real program with BPF_PROG_TEST_RUN, each with the one outcome it must have.
+ * Every header combination of the counting rules and every filter, each
+ * frame through the real program with BPF_PROG_TEST_RUN (its filter and
+ * ports set first, at run time), each with the one outcome it must have.
  */
 @RequiresRoot
 class PacketTableTest {
@@ -37,11 +40,24 @@ class PacketTableTest {
             {}, {ETH_P_8021Q}, {ETH_P_8021AD}, {ETH_P_8021Q, ETH_P_8021Q}, {ETH_P_8021AD, ETH_P_8021Q},
             {ETH_P_8021Q, ETH_P_8021AD}, {ETH_P_8021AD, ETH_P_8021AD}};
 
+    /** This host's addresses for the destination filter: interface, directed and limited broadcast. */
+    private static final Set<InetAddress> LOCAL = Set.of(inet(V4_DST), inet("198.51.100.255"),
+            inet("255.255.255.255"), inet(V6_DST));
+
     private static CounterProgram program;
     private static ProgramProbe probe;
-    private static final ReferenceClassifier MODEL = new ReferenceClassifier(PortSelection.all());
 
-    record Case(String name, byte[] frame, Outcome expected) {
+    /** A frame, what it must give, and the ports and filter in force. */
+    record Case(String name, byte[] frame, Outcome expected, PortSelection ports, TrafficFilter filter) {
+        Case(String name, byte[] frame, Outcome expected) {
+            this(name, frame, expected, PortSelection.all(), TrafficFilter.DEFAULT);
+        }
+
+        void configure(CounterProgram target) {
+            target.selectPorts(ports);
+            target.filter(filter, LOCAL);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -66,7 +82,7 @@ class PacketTableTest {
         // Each transport, over each VLAN stack, on both networks.
         for (int[] vlans : VLAN_STACKS) {
             String tags = vlans.length == 0 ? "untagged" : vlans.length + " tags " + HexFormat.of().toHexDigits((short) vlans[0]);
-            for (Transport t : Transport.values()) {
+            for (Transport t : Transport.DEFAULT_TRACKED) {
                 cases.add(new Case("IPv4 " + t + " " + tags, ethernet(vlans, ETH_P_IP, ipv4(V4_SRC, V4_DST, t.ipProtocol(), l4(t, 443))),
                         Outcome.counted(Network.IPV4, address(V4_SRC), t, 443)));
                 cases.add(new Case("IPv6 " + t + " " + tags, ethernet(vlans, ETH_P_IPV6, ipv6(V6_SRC, V6_DST, t.ipProtocol(), l4(t, 53))),
@@ -161,6 +177,7 @@ class PacketTableTest {
                         Arrays.copyOf(c.frame(), length), Outcome.ignored(IgnoreReason.MALFORMED)));
             }
         }
+        cases.addAll(FilterCases.all());
         return cases.stream();
     }
 
@@ -170,6 +187,7 @@ class PacketTableTest {
             case UDP -> udp(40000, port, 4);
             case UDP_LITE -> udpLite(40000, port);
             case SCTP -> sctp(40000, port);
+            case ICMP, ICMPV6 -> icmp(port, 0);
         };
     }
 
@@ -184,8 +202,14 @@ class PacketTableTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void programAndModelAgreeWithTheTable(Case c) {
-        assertThat(MODEL.classify(c.frame())).as("reference model").isEqualTo(c.expected());
+        ReferenceClassifier model = new ReferenceClassifier(c.ports(), c.filter(), LOCAL);
+        assertThat(model.classify(c.frame())).as("reference model").isEqualTo(c.expected());
+        c.configure(program);
         assertThat(probe.run(c.frame(), c.expected())).as("XDP program").isEqualTo(c.expected());
+    }
+
+    static InetAddress inet(String literal) {
+        return AddressBlock.of(address(literal), address(literal).length * 8).address();
     }
 
     /** The whole table through a program of its own, so that no order of the tests matters. */
@@ -195,6 +219,7 @@ class PacketTableTest {
         long expectedIgnoredTotal = 0;
         try (CounterProgram own = CounterProgram.load(4096)) {
             for (Case c : cases().toList()) {
+                c.configure(own);
                 own.program().testRun(c.frame());
                 if (c.expected().isCounted()) {
                     expectedRecords.merge(RecordKeys.of(c.expected()), 1L, Long::sum);

@@ -19,6 +19,25 @@ class PortSelectionTest {
     }
 
     @Test
+    void listeningPortsAreKnownOnlyAtRunTime() {
+        PortSelection listening = PortSelection.listening();
+        assertThat(listening.isListening()).isTrue();
+        assertThat(listening.isAll()).isFalse();
+        assertThat(listening.contains(22)).isFalse();
+        assertThat(listening).hasToString("listening");
+        PortSelection both = PortSelection.of(8080).plusListening();
+        assertThat(both).hasToString("listening,8080").isNotEqualTo(PortSelection.of(8080));
+        assertThat(both.contains(8080)).isTrue();
+        assertThat(PortSelection.all().plusListening()).isEqualTo(PortSelection.all());
+        java.util.BitSet ssh = new java.util.BitSet();
+        ssh.set(22);
+        long[] bitmap = both.toBitmap(1024, ssh);
+        assertThat(bitmap[0]).isEqualTo(1L << 22);
+        assertThat(bitmap[8080 / 64]).isEqualTo(1L << (8080 % 64));
+        assertThat(PortSelection.of(8080).toBitmap(1024, ssh)[0]).as("listening ports only when asked for").isZero();
+    }
+
+    @Test
     void portsAndRangesInAnyNumber() {
         PortSelection p = PortSelection.parse(" 8000-8100, 22,80,443,22 ");
         assertThat(p.contains(22)).isTrue();

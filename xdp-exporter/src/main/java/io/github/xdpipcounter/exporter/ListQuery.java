@@ -80,7 +80,7 @@ record ListQuery(Network network, Transport transport, int port, long limit) {
         try {
             return Transport.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new BadQueryException("bad transport '" + value + "': use TCP, UDP, UDP-Lite or SCTP");
+            throw new BadQueryException("bad transport '" + value + "': use TCP, UDP, UDP-Lite, SCTP, ICMP or ICMPv6");
         }
     }
 

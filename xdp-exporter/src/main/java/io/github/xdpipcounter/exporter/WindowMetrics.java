@@ -118,13 +118,19 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
         shown.addAll(others);
     }
 
-    /** Every explicitly configured port, for each network and transport: shown as 0 when idle. */
+    /**
+     * Every explicitly configured port, for each network and transport with
+     * ports: shown as 0 when idle. ICMP rows carry types, not ports: none is
+     * made up for them.
+     */
     private List<PortKey> configuredPorts() {
         List<PortKey> keys = new ArrayList<>();
         info.ports().explicitPorts().forEach(port -> {
             for (Network network : Network.values()) {
                 for (Transport transport : Transport.values()) {
-                    keys.add(new PortKey(network, transport, port));
+                    if (transport.hasPorts()) {
+                        keys.add(new PortKey(network, transport, port));
+                    }
                 }
             }
         });

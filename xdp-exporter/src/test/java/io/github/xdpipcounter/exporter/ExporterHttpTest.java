@@ -139,7 +139,7 @@ class ExporterHttpTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             ?network=IPv5      | bad network 'IPv5': use IPv4 or IPv6
-            ?transport=icmp    | bad transport 'icmp': use TCP, UDP, UDP-Lite or SCTP
+            ?transport=gre     | bad transport 'gre': use TCP, UDP, UDP-Lite, SCTP, ICMP or ICMPv6
             ?port=65536        | bad port '65536': expected a port, 0-65535
             ?port=http         | bad port 'http': expected a port, 0-65535
             ?limit=-1          | bad limit '-1': expected a count, 0 or more

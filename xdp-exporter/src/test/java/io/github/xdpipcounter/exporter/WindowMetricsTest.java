@@ -104,8 +104,11 @@ class WindowMetricsTest {
             # TYPE xdp_ipc_ignored_packets_total counter
             xdp_ipc_ignored_packets_total{reason="malformed"} 0.0
             xdp_ipc_ignored_packets_total{reason="non_first_fragment"} 0.0
+            xdp_ipc_ignored_packets_total{reason="not_connection_attempt"} 0.0
+            xdp_ipc_ignored_packets_total{reason="not_for_this_host"} 0.0
             xdp_ipc_ignored_packets_total{reason="not_ip"} 7.0
             xdp_ipc_ignored_packets_total{reason="port_filtered"} 2.0
+            xdp_ipc_ignored_packets_total{reason="source_excluded"} 0.0
             xdp_ipc_ignored_packets_total{reason="transport_not_tracked"} 0.0
             # HELP xdp_ipc_interfaces_attached Configured interfaces the program is attached to now.
             # TYPE xdp_ipc_interfaces_attached gauge

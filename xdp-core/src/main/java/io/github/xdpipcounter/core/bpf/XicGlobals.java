@@ -17,6 +17,8 @@ public final class XicGlobals {
     private static final VarHandle CLOCK_NS = xic_config.clock_ns$layout().varHandle();
     private static final VarHandle SLOT = xic_config.slot$layout().varHandle();
     private static final VarHandle PORT_FILTER = xic_config.port_filter$layout().varHandle();
+    private static final VarHandle FILTERS = xic_config.filters$layout().varHandle();
+    private static final VarHandle TRANSPORTS = xic_config.transports$layout().varHandle();
     private static final VarHandle PORT_BITMAP = xic_globals.port_bitmap$layout()
             .varHandle(PathElement.sequenceElement(), PathElement.sequenceElement());
     /** port_bitmap[transport][word]: its two dimensions. */
@@ -32,7 +34,7 @@ public final class XicGlobals {
         this.memory = variable.segment();
     }
 
-    /** How many transports have a port bitmap. */
+    /** How many transports have a port bitmap: the first ones of enum xic_transport. */
     public static int bitmapTransports() {
         return (int) PORT_BITMAP_DIMENSIONS[0];
     }
@@ -52,6 +54,16 @@ public final class XicGlobals {
 
     public void portFilter(int transportBits) {
         PORT_FILTER.setVolatile(memory, CONFIG + xic_config.port_filter$offset(), transportBits);
+    }
+
+    /** The filters that are on: bit f for enum xic_filter f. */
+    public void filters(int filterBits) {
+        FILTERS.setVolatile(memory, CONFIG + xic_config.filters$offset(), filterBits);
+    }
+
+    /** The tracked transports, read under the transports filter: bit t for enum xic_transport t. */
+    public void transports(int transportBits) {
+        TRANSPORTS.setVolatile(memory, CONFIG + xic_config.transports$offset(), transportBits);
     }
 
     /** Stores one transport's port bitmap, word by word. */

@@ -1,8 +1,8 @@
 package io.github.xdpipcounter.core.testing;
 
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+
+import io.github.xdpipcounter.core.AddressBlock;
 
 /**
  * Builds test frames byte by byte, header by header, so that each test says
@@ -110,8 +110,25 @@ public final class Frames {
         return b.bytes();
     }
 
+    public static final int TCP_FIN = 0x01;
+    public static final int TCP_SYN = 0x02;
+    public static final int TCP_RST = 0x04;
+    public static final int TCP_PSH = 0x08;
+    public static final int TCP_ACK = 0x10;
+
+    /** A TCP SYN: what opens a connection. */
     public static byte[] tcp(int srcPort, int dstPort) {
-        return new Bytes().u16(srcPort).u16(dstPort).u32(1).u32(0).u8(0x50).u8(0x02).u16(64240).u16(0).u16(0).bytes();
+        return tcp(srcPort, dstPort, TCP_SYN);
+    }
+
+    /** A 20-byte TCP header with these flags (TCP_SYN | TCP_ACK...). */
+    public static byte[] tcp(int srcPort, int dstPort, int flags) {
+        return new Bytes().u16(srcPort).u16(dstPort).u32(1).u32(0).u8(0x50).u8(flags).u16(64240).u16(0).u16(0).bytes();
+    }
+
+    /** An ICMP or ICMPv6 message: type, code, a zero checksum and 4 more bytes (echo identifier and sequence). */
+    public static byte[] icmp(int type, int code) {
+        return new Bytes().u8(type).u8(code).u16(0).u16(0x1234).u16(1).bytes();
     }
 
     public static byte[] udp(int srcPort, int dstPort, int payloadBytes) {
@@ -149,12 +166,10 @@ public final class Frames {
         return mac;
     }
 
+    /** The bytes of an address literal: 4 for IPv4, 16 for IPv6, IPv4-mapped ones (::ffff:10.0.0.1) included. */
     public static byte[] address(String literal) {
-        try {
-            return InetAddress.getByName(literal).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
+        // Not InetAddress: it turns an IPv4-mapped literal into 4 bytes, and an IPv6 packet carries 16.
+        return AddressBlock.parse(literal).bytes();
     }
 
     /** A big-endian byte writer. */

@@ -18,6 +18,8 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     __u64 clock_ns;
  *     __u32 slot;
  *     __u32 port_filter;
+ *     __u32 filters;
+ *     __u32 transports;
  * }
  * }
  */
@@ -30,7 +32,9 @@ public class xic_config {
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
         LibBpf.C_LONG_LONG.withName("clock_ns"),
         LibBpf.C_INT.withName("slot"),
-        LibBpf.C_INT.withName("port_filter")
+        LibBpf.C_INT.withName("port_filter"),
+        LibBpf.C_INT.withName("filters"),
+        LibBpf.C_INT.withName("transports")
     ).withName("xic_config");
 
     /**
@@ -170,6 +174,94 @@ public class xic_config {
      */
     public static void port_filter(MemorySegment struct, int fieldValue) {
         struct.set(port_filter$LAYOUT, port_filter$OFFSET, fieldValue);
+    }
+
+    private static final OfInt filters$LAYOUT = (OfInt)$LAYOUT.select(groupElement("filters"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 filters
+     * }
+     */
+    public static final OfInt filters$layout() {
+        return filters$LAYOUT;
+    }
+
+    private static final long filters$OFFSET = $LAYOUT.byteOffset(groupElement("filters"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 filters
+     * }
+     */
+    public static final long filters$offset() {
+        return filters$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 filters
+     * }
+     */
+    public static int filters(MemorySegment struct) {
+        return struct.get(filters$LAYOUT, filters$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 filters
+     * }
+     */
+    public static void filters(MemorySegment struct, int fieldValue) {
+        struct.set(filters$LAYOUT, filters$OFFSET, fieldValue);
+    }
+
+    private static final OfInt transports$LAYOUT = (OfInt)$LAYOUT.select(groupElement("transports"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 transports
+     * }
+     */
+    public static final OfInt transports$layout() {
+        return transports$LAYOUT;
+    }
+
+    private static final long transports$OFFSET = $LAYOUT.byteOffset(groupElement("transports"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 transports
+     * }
+     */
+    public static final long transports$offset() {
+        return transports$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 transports
+     * }
+     */
+    public static int transports(MemorySegment struct) {
+        return struct.get(transports$LAYOUT, transports$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 transports
+     * }
+     */
+    public static void transports(MemorySegment struct, int fieldValue) {
+        struct.set(transports$LAYOUT, transports$OFFSET, fieldValue);
     }
 
     /**

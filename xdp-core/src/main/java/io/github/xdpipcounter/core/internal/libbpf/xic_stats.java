@@ -15,7 +15,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
 /**
  * {@snippet lang=c :
  * struct xic_stats {
- *     __u64 ignored[5];
+ *     __u64 ignored[8];
  *     __u64 inserted;
  *     __u64 insert_failed;
  * }
@@ -28,7 +28,7 @@ public class xic_stats {
     }
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
-        MemoryLayout.sequenceLayout(5, LibBpf.C_LONG_LONG).withName("ignored"),
+        MemoryLayout.sequenceLayout(8, LibBpf.C_LONG_LONG).withName("ignored"),
         LibBpf.C_LONG_LONG.withName("inserted"),
         LibBpf.C_LONG_LONG.withName("insert_failed")
     ).withName("xic_stats");
@@ -45,7 +45,7 @@ public class xic_stats {
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * __u64 ignored[5]
+     * __u64 ignored[8]
      * }
      */
     public static final SequenceLayout ignored$layout() {
@@ -57,7 +57,7 @@ public class xic_stats {
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * __u64 ignored[5]
+     * __u64 ignored[8]
      * }
      */
     public static final long ignored$offset() {
@@ -67,7 +67,7 @@ public class xic_stats {
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * __u64 ignored[5]
+     * __u64 ignored[8]
      * }
      */
     public static MemorySegment ignored(MemorySegment struct) {
@@ -77,19 +77,19 @@ public class xic_stats {
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * __u64 ignored[5]
+     * __u64 ignored[8]
      * }
      */
     public static void ignored(MemorySegment struct, MemorySegment fieldValue) {
         MemorySegment.copy(fieldValue, 0L, struct, ignored$OFFSET, ignored$LAYOUT.byteSize());
     }
 
-    private static long[] ignored$DIMS = { 5 };
+    private static long[] ignored$DIMS = { 8 };
 
     /**
      * Dimensions for array field:
      * {@snippet lang=c :
-     * __u64 ignored[5]
+     * __u64 ignored[8]
      * }
      */
     public static long[] ignored$dimensions() {
@@ -100,7 +100,7 @@ public class xic_stats {
     /**
      * Indexed getter for field:
      * {@snippet lang=c :
-     * __u64 ignored[5]
+     * __u64 ignored[8]
      * }
      */
     public static long ignored(MemorySegment struct, long index0) {
@@ -110,7 +110,7 @@ public class xic_stats {
     /**
      * Indexed setter for field:
      * {@snippet lang=c :
-     * __u64 ignored[5]
+     * __u64 ignored[8]
      * }
      */
     public static void ignored(MemorySegment struct, long index0, long fieldValue) {
