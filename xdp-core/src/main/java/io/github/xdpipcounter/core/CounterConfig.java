@@ -41,55 +41,28 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
         }
     }
 
-    /** A configuration with every default, for these interfaces. */
-    public static Builder builder(String... interfaces) {
-        return new Builder(List.of(interfaces));
+    /** Every default, for these interfaces: all ports, {@link #DEFAULT_WINDOW}, and so on. */
+    public CounterConfig(List<String> interfaces) {
+        this(interfaces, PortSelection.all(), DEFAULT_WINDOW, DEFAULT_MAX_SOURCES, XdpMode.SKB, DEFAULT_TICK);
     }
 
-    public static final class Builder {
-        private List<String> interfaces;
-        private PortSelection ports = PortSelection.all();
-        private Duration window = DEFAULT_WINDOW;
-        private int maxSources = DEFAULT_MAX_SOURCES;
-        private XdpMode mode = XdpMode.SKB;
-        private Duration tick = DEFAULT_TICK;
+    public CounterConfig withPorts(PortSelection value) {
+        return new CounterConfig(interfaces, value, window, maxSources, mode, tick);
+    }
 
-        private Builder(List<String> interfaces) {
-            this.interfaces = interfaces;
-        }
+    public CounterConfig withWindow(Duration value) {
+        return new CounterConfig(interfaces, ports, value, maxSources, mode, tick);
+    }
 
-        public Builder interfaces(List<String> value) {
-            this.interfaces = value;
-            return this;
-        }
+    public CounterConfig withMaxSources(int value) {
+        return new CounterConfig(interfaces, ports, window, value, mode, tick);
+    }
 
-        public Builder ports(PortSelection value) {
-            this.ports = value;
-            return this;
-        }
+    public CounterConfig withMode(XdpMode value) {
+        return new CounterConfig(interfaces, ports, window, maxSources, value, tick);
+    }
 
-        public Builder window(Duration value) {
-            this.window = value;
-            return this;
-        }
-
-        public Builder maxSources(int value) {
-            this.maxSources = value;
-            return this;
-        }
-
-        public Builder mode(XdpMode value) {
-            this.mode = value;
-            return this;
-        }
-
-        public Builder tick(Duration value) {
-            this.tick = value;
-            return this;
-        }
-
-        public CounterConfig build() {
-            return new CounterConfig(interfaces, ports, window, maxSources, mode, tick);
-        }
+    public CounterConfig withTick(Duration value) {
+        return new CounterConfig(interfaces, ports, window, maxSources, mode, value);
     }
 }
