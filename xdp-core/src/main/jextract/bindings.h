@@ -4,6 +4,7 @@
  */
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include <errno.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <sys/mman.h>

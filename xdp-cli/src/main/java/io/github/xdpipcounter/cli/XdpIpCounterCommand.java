@@ -141,8 +141,8 @@ final class XdpIpCounterCommand implements Callable<Integer> {
         }
         InetAddress address = bind != null ? bind : new InetSocketAddress(0).getAddress();
         Level level = verbose ? Level.FINE : quiet ? Level.WARNING : Level.INFO;
-        CounterConfig counter = CounterConfig.builder().interfaces(names).ports(ports).window(window)
-                .maxSources(maxSources).mode(mode).build();
+        CounterConfig counter = new CounterConfig(names).withPorts(ports).withWindow(window)
+                .withMaxSources(maxSources).withMode(mode);
         ExporterConfig exporter = new ExporterConfig(address, serverPort, serveIpList)
                 .withUnservedList(UNSERVED_LIST)
                 .withSecurity(webSecurity)

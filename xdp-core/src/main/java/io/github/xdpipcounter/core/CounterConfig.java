@@ -43,61 +43,33 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
         }
     }
 
-    /** A configuration with every default, for these interfaces. */
-    public static Builder builder(String... interfaces) {
-        return new Builder(List.of(interfaces));
+    /** Every default, for these interfaces: all ports, {@link #DEFAULT_WINDOW}, no filter, and so on. */
+    public CounterConfig(List<String> interfaces) {
+        this(interfaces, PortSelection.all(), DEFAULT_WINDOW, DEFAULT_MAX_SOURCES, XdpMode.SKB, DEFAULT_TICK,
+                TrafficFilter.DEFAULT);
     }
 
-    public static final class Builder {
-        private List<String> interfaces;
-        private PortSelection ports = PortSelection.all();
-        private Duration window = DEFAULT_WINDOW;
-        private int maxSources = DEFAULT_MAX_SOURCES;
-        private XdpMode mode = XdpMode.SKB;
-        private Duration tick = DEFAULT_TICK;
-        private TrafficFilter filter = TrafficFilter.DEFAULT;
+    public CounterConfig withPorts(PortSelection value) {
+        return new CounterConfig(interfaces, value, window, maxSources, mode, tick, filter);
+    }
 
-        private Builder(List<String> interfaces) {
-            this.interfaces = interfaces;
-        }
+    public CounterConfig withWindow(Duration value) {
+        return new CounterConfig(interfaces, ports, value, maxSources, mode, tick, filter);
+    }
 
-        public Builder interfaces(List<String> value) {
-            this.interfaces = value;
-            return this;
-        }
+    public CounterConfig withMaxSources(int value) {
+        return new CounterConfig(interfaces, ports, window, value, mode, tick, filter);
+    }
 
-        public Builder ports(PortSelection value) {
-            this.ports = value;
-            return this;
-        }
+    public CounterConfig withMode(XdpMode value) {
+        return new CounterConfig(interfaces, ports, window, maxSources, value, tick, filter);
+    }
 
-        public Builder window(Duration value) {
-            this.window = value;
-            return this;
-        }
+    public CounterConfig withTick(Duration value) {
+        return new CounterConfig(interfaces, ports, window, maxSources, mode, value, filter);
+    }
 
-        public Builder maxSources(int value) {
-            this.maxSources = value;
-            return this;
-        }
-
-        public Builder mode(XdpMode value) {
-            this.mode = value;
-            return this;
-        }
-
-        public Builder tick(Duration value) {
-            this.tick = value;
-            return this;
-        }
-
-        public Builder filter(TrafficFilter value) {
-            this.filter = value;
-            return this;
-        }
-
-        public CounterConfig build() {
-            return new CounterConfig(interfaces, ports, window, maxSources, mode, tick, filter);
-        }
+    public CounterConfig withFilter(TrafficFilter value) {
+        return new CounterConfig(interfaces, ports, window, maxSources, mode, tick, value);
     }
 }

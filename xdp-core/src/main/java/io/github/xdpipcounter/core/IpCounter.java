@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * window after another: the main entry point for embedding.
  *
  * <pre>{@code
- * try (IpCounter counter = IpCounter.start(CounterConfig.builder("eth0")
- *         .ports(PortSelection.parse("22,443")).window(Duration.ofSeconds(10)).build())) {
+ * try (IpCounter counter = IpCounter.start(new CounterConfig(List.of("eth0"))
+ *         .withPorts(PortSelection.of(22, 443)).withWindow(Duration.ofSeconds(10)))) {
  *     counter.addListener(window -> window.portActivity().forEach(System.out::println));
  *     ...
  * }

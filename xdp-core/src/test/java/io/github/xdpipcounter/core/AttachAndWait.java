@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.core;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A child process for {@link LifecycleTest}: attaches a counter to the
@@ -12,7 +13,7 @@ public final class AttachAndWait {
     }
 
     public static void main(String[] args) throws Exception {
-        IpCounter counter = IpCounter.start(CounterConfig.builder(args[0]).window(Duration.ofHours(1)).build());
+        IpCounter counter = IpCounter.start(new CounterConfig(List.of(args[0])).withWindow(Duration.ofHours(1)));
         System.out.println("attached " + counter.attachments());
         System.out.flush();
         Thread.sleep(60_000);

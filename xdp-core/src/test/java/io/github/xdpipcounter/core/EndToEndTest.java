@@ -29,8 +29,8 @@ class EndToEndTest {
     @Test
     void theWindowHoldsExactlyTheSourcesPortsAndPacketsSent() throws Exception {
         try (TwoHosts hosts = TwoHosts.create()) {
-            CounterConfig config = CounterConfig.builder(hosts.counterInterface)
-                    .window(Duration.ofHours(1)).mode(XdpMode.SKB).build();
+            CounterConfig config = new CounterConfig(List.of(hosts.counterInterface))
+                    .withWindow(Duration.ofHours(1)).withMode(XdpMode.SKB);
             IpCounter counter = hosts.counter.inside(() -> IpCounter.start(config));
             try {
                 assertThat(counter.attachments()).extracting(Attachment::interfaceName).containsExactly(hosts.counterInterface);

@@ -28,7 +28,7 @@ class InterfaceChurnTest {
         try (TwoHosts hosts = TwoHosts.create()) {
             String second = NetworkNamespace.interfaceName("xs");
             NetworkNamespace.veth(hosts.counter, second, hosts.peer, NetworkNamespace.interfaceName("xt"));
-            CounterConfig config = CounterConfig.builder(hosts.counterInterface, second).window(Duration.ofHours(1)).build();
+            CounterConfig config = new CounterConfig(List.of(hosts.counterInterface, second)).withWindow(Duration.ofHours(1));
             IpCounter counter = hosts.counter.inside(() -> IpCounter.start(config));
             try {
                 int firstIndex = counter.attachments().getFirst().interfaceIndex();

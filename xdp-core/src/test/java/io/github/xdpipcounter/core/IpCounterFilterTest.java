@@ -36,9 +36,9 @@ class IpCounterFilterTest {
         try (TwoHosts hosts = TwoHosts.create()) {
             Set<Transport> withIcmp = EnumSet.of(Transport.ICMP);
             withIcmp.addAll(Transport.DEFAULT_TRACKED);
-            CounterConfig config = CounterConfig.builder(hosts.counterInterface).window(Duration.ofHours(1))
-                    .filter(TrafficFilter.DEFAULT.withTransports(withIcmp)
-                            .withDestinations(DestinationFilter.localAddresses())).build();
+            CounterConfig config = new CounterConfig(List.of(hosts.counterInterface)).withWindow(Duration.ofHours(1))
+                    .withFilter(TrafficFilter.DEFAULT.withTransports(withIcmp)
+                            .withDestinations(DestinationFilter.localAddresses()));
             try (IpCounter counter = hosts.counter.inside(() -> IpCounter.start(config))) {
                 counter.completeWindow();
                 List<byte[]> frames = List.of(
@@ -76,8 +76,8 @@ class IpCounterFilterTest {
     @Test
     void listeningPortsCountOnTheirOwnTransport() throws Exception {
         try (TwoHosts hosts = TwoHosts.create()) {
-            CounterConfig config = CounterConfig.builder(hosts.counterInterface).window(Duration.ofHours(1))
-                    .ports(PortSelection.of(22).plusListening()).build();
+            CounterConfig config = new CounterConfig(List.of(hosts.counterInterface)).withWindow(Duration.ofHours(1))
+                    .withPorts(PortSelection.of(22).plusListening());
             try (IpCounter counter = hosts.counter.inside(() -> IpCounter.start(config))) {
                 BitSet udpPorts = new BitSet();
                 udpPorts.set(PORT);

@@ -30,7 +30,7 @@ class LifecycleTest {
     @Test
     void closeDetachesAndIsIdempotent() throws Exception {
         try (TwoHosts hosts = TwoHosts.create()) {
-            IpCounter counter = hosts.counter.inside(() -> IpCounter.start(CounterConfig.builder(hosts.counterInterface).build()));
+            IpCounter counter = hosts.counter.inside(() -> IpCounter.start(new CounterConfig(List.of(hosts.counterInterface))));
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
             counter.close();
             counter.close();
@@ -67,7 +67,7 @@ class LifecycleTest {
     void anUnknownInterfaceIsAClearErrorAndLeavesNothingBehind() throws Exception {
         try (TwoHosts hosts = TwoHosts.create()) {
             assertThatThrownBy(() -> hosts.counter.inside(() -> IpCounter.start(
-                    CounterConfig.builder(hosts.counterInterface, "nosuch0").build())))
+                    new CounterConfig(List.of(hosts.counterInterface, "nosuch0")))))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("no network interface named 'nosuch0'");
             // The first interface had been attached before the second failed: it is detached again.

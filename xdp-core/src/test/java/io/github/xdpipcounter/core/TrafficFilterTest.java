@@ -1,5 +1,6 @@
 package io.github.xdpipcounter.core;
 
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class TrafficFilterTest {
         assertThat(TrafficFilter.DEFAULT.sources().isAll()).isTrue();
         assertThat(TrafficFilter.DEFAULT.destinations().isAny()).isTrue();
         assertThat(TrafficFilter.DEFAULT).hasToString("default");
-        assertThat(CounterConfig.builder("eth0").build().filter()).isEqualTo(TrafficFilter.DEFAULT);
+        assertThat(new CounterConfig(List.of("eth0")).filter()).isEqualTo(TrafficFilter.DEFAULT);
     }
 
     @Test

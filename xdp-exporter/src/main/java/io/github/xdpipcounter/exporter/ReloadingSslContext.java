@@ -7,18 +7,26 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * The one SSLContext the JDK's HttpsServer is given (it keeps the context
- * for its lifetime): every engine it creates, one per connection, comes
- * from the current {@link TlsMaterial}, with that generation's protocols
- * and client-certificate policy already set. Engines only: the server
- * never asks for sockets.
+ * The one SSLContext the JDK's HttpsServer is given: every engine it
+ * creates, one per connection, comes from the current {@link TlsMaterial},
+ * with that generation's protocols and client-certificate policy already
+ * set.
+ *
+ * <p>Why a context of our own: the server reads its configurator's
+ * {@code getSSLContext()} once, in {@code setHttpsConfigurator}, and keeps
+ * that context for its lifetime; per connection it calls only
+ * {@code createSSLEngine(host, port)} on it, then the configurator's
+ * {@code configure}, which can set parameters but not the certificate
+ * (sun.net.httpserver.ServerImpl and SSLStreams, JDK 25). Engines and
+ * session contexts only: the server asks for nothing else, so sockets and
+ * SSLParameters are refused (the inner context's default parameters would
+ * not say what our engines use).
  */
 final class ReloadingSslContext extends SSLContext {
     ReloadingSslContext(Supplier<TlsMaterial> current) {
@@ -55,16 +63,6 @@ final class ReloadingSslContext extends SSLContext {
         @Override
         protected SSLSessionContext engineGetClientSessionContext() {
             return current.get().context().getClientSessionContext();
-        }
-
-        @Override
-        protected SSLParameters engineGetDefaultSSLParameters() {
-            return current.get().context().getDefaultSSLParameters();
-        }
-
-        @Override
-        protected SSLParameters engineGetSupportedSSLParameters() {
-            return current.get().context().getSupportedSSLParameters();
         }
 
         @Override

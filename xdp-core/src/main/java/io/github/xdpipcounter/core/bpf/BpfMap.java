@@ -123,11 +123,11 @@ public final class BpfMap {
                             : LibBpf.bpf_map_lookup_batch(fd(), in, outToken, keys, values, count, opts);
                     int n = count.get(ValueLayout.JAVA_INT, 0);
                     int errno = ret < 0 ? -ret : 0;
-                    if (errno != 0 && errno != Errno.ENOENT) {
+                    if (errno != 0 && errno != LibBpf.ENOENT()) {
                         if (first && n == 0 && isUnsupported(errno)) {
                             return false;
                         }
-                        if (errno == Errno.ENOSPC && n == 0) {
+                        if (errno == LibBpf.ENOSPC() && n == 0) {
                             // One hash bucket holds more entries than the buffer: grow it and retry.
                             capacity *= 2;
                             buffers.close();
@@ -141,7 +141,7 @@ public final class BpfMap {
                     if (n > 0) {
                         consumer.accept(keys, values, n);
                     }
-                    if (errno == Errno.ENOENT) {
+                    if (errno == LibBpf.ENOENT()) {
                         return true;
                     }
                     MemorySegment.copy(outToken, 0, inToken, 0, tokenSize);
@@ -154,7 +154,7 @@ public final class BpfMap {
     }
 
     private static boolean isUnsupported(int errno) {
-        return errno == Errno.EINVAL || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP;
+        return errno == LibBpf.EINVAL() || Errno.unsupported(errno);
     }
 
     private void readPerKey(boolean drain, int chunkEntries, ChunkConsumer consumer) {
@@ -201,7 +201,7 @@ public final class BpfMap {
 
     /** Whether a call that takes a key found it: ENOENT is an answer (false), any other error is thrown. */
     private boolean found(int ret, String operation) {
-        if (ret == -Errno.ENOENT) {
+        if (ret == -LibBpf.ENOENT()) {
             return false;
         }
         check(ret, operation);

@@ -2,67 +2,72 @@ package io.github.xdpipcounter.core.bpf;
 
 import java.util.Map;
 
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.E2BIG;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EACCES;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EADDRINUSE;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EADDRNOTAVAIL;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EAFNOSUPPORT;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EAGAIN;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EBADF;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EBUSY;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EEXIST;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EFAULT;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EINTR;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EINVAL;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EMFILE;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.ENFILE;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.ENOBUFS;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.ENODEV;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.ENOENT;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.ENOMEM;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.ENOSPC;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.ENOSYS;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.ENXIO;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EOPNOTSUPP;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EPERM;
+import static io.github.xdpipcounter.core.internal.libbpf.LibBpf.EPROTONOSUPPORT;
+
 /**
  * Names of the errno values the kernel returns to this library: bpf(2) and
- * libbpf here, rtnetlink sockets in {@code core.netlink}. One table for
- * both; only the operator hints are BPF's own.
+ * libbpf here, netlink sockets in {@code core.netlink}. One table for both,
+ * in our words; the values are the C headers' (generated, as
+ * {@code LibBpf.EPERM()} and so on). Only the operator hints are BPF's own.
  */
 public final class Errno {
-    public static final int EPERM = 1;
-    public static final int ENOENT = 2;
-    public static final int EINTR = 4;
-    public static final int ENXIO = 6;
-    public static final int E2BIG = 7;
-    public static final int EBADF = 9;
-    public static final int EAGAIN = 11;
-    public static final int ENOMEM = 12;
-    public static final int EACCES = 13;
-    public static final int EFAULT = 14;
-    public static final int EBUSY = 16;
-    public static final int EEXIST = 17;
-    public static final int ENODEV = 19;
-    public static final int EINVAL = 22;
-    public static final int ENFILE = 23;
-    public static final int EMFILE = 24;
-    public static final int ENOSPC = 28;
-    public static final int ENOSYS = 38;
-    public static final int EPROTONOSUPPORT = 93;
-    public static final int EOPNOTSUPP = 95;
-    public static final int EAFNOSUPPORT = 97;
-    public static final int EADDRINUSE = 98;
-    public static final int EADDRNOTAVAIL = 99;
-    public static final int ENOBUFS = 105;
-    /** Kernel-internal "not supported", which bpf(2) leaks to userspace. */
-    public static final int ENOTSUPP = 524;
+    /**
+     * Kernel-internal "not supported" (include/linux/errno.h), which bpf(2)
+     * leaks to userspace: no header of userspace defines it.
+     */
+    static final int ENOTSUPP = 524;
 
     private record Name(String symbol, String description) {
     }
 
     private static final Map<Integer, Name> NAMES = Map.ofEntries(
-            Map.entry(EPERM, new Name("EPERM", "operation not permitted")),
-            Map.entry(ENOENT, new Name("ENOENT", "no such entry")),
-            Map.entry(EINTR, new Name("EINTR", "interrupted by a signal")),
-            Map.entry(ENXIO, new Name("ENXIO", "no such device or address")),
-            Map.entry(E2BIG, new Name("E2BIG", "argument list too long")),
-            Map.entry(EBADF, new Name("EBADF", "bad file descriptor")),
-            Map.entry(EAGAIN, new Name("EAGAIN", "try again")),
-            Map.entry(ENOMEM, new Name("ENOMEM", "out of memory")),
-            Map.entry(EACCES, new Name("EACCES", "permission denied")),
-            Map.entry(EFAULT, new Name("EFAULT", "bad address")),
-            Map.entry(EBUSY, new Name("EBUSY", "device or resource busy")),
-            Map.entry(EEXIST, new Name("EEXIST", "already exists")),
-            Map.entry(ENODEV, new Name("ENODEV", "no such device")),
-            Map.entry(EINVAL, new Name("EINVAL", "invalid argument")),
-            Map.entry(ENFILE, new Name("ENFILE", "too many open files in the system")),
-            Map.entry(EMFILE, new Name("EMFILE", "too many open files")),
-            Map.entry(ENOSPC, new Name("ENOSPC", "no space left")),
-            Map.entry(ENOSYS, new Name("ENOSYS", "function not implemented")),
-            Map.entry(EPROTONOSUPPORT, new Name("EPROTONOSUPPORT", "protocol not supported")),
-            Map.entry(EOPNOTSUPP, new Name("EOPNOTSUPP", "operation not supported")),
-            Map.entry(EAFNOSUPPORT, new Name("EAFNOSUPPORT", "address family not supported")),
-            Map.entry(EADDRINUSE, new Name("EADDRINUSE", "address already in use")),
-            Map.entry(EADDRNOTAVAIL, new Name("EADDRNOTAVAIL", "address not available")),
-            Map.entry(ENOBUFS, new Name("ENOBUFS", "no buffer space available")),
+            Map.entry(EPERM(), new Name("EPERM", "operation not permitted")),
+            Map.entry(ENOENT(), new Name("ENOENT", "no such entry")),
+            Map.entry(EINTR(), new Name("EINTR", "interrupted by a signal")),
+            Map.entry(ENXIO(), new Name("ENXIO", "no such device or address")),
+            Map.entry(E2BIG(), new Name("E2BIG", "argument list too long")),
+            Map.entry(EBADF(), new Name("EBADF", "bad file descriptor")),
+            Map.entry(EAGAIN(), new Name("EAGAIN", "try again")),
+            Map.entry(ENOMEM(), new Name("ENOMEM", "out of memory")),
+            Map.entry(EACCES(), new Name("EACCES", "permission denied")),
+            Map.entry(EFAULT(), new Name("EFAULT", "bad address")),
+            Map.entry(EBUSY(), new Name("EBUSY", "device or resource busy")),
+            Map.entry(EEXIST(), new Name("EEXIST", "already exists")),
+            Map.entry(ENODEV(), new Name("ENODEV", "no such device")),
+            Map.entry(EINVAL(), new Name("EINVAL", "invalid argument")),
+            Map.entry(ENFILE(), new Name("ENFILE", "too many open files in the system")),
+            Map.entry(EMFILE(), new Name("EMFILE", "too many open files")),
+            Map.entry(ENOSPC(), new Name("ENOSPC", "no space left")),
+            Map.entry(ENOSYS(), new Name("ENOSYS", "function not implemented")),
+            Map.entry(EPROTONOSUPPORT(), new Name("EPROTONOSUPPORT", "protocol not supported")),
+            Map.entry(EOPNOTSUPP(), new Name("EOPNOTSUPP", "operation not supported")),
+            Map.entry(EAFNOSUPPORT(), new Name("EAFNOSUPPORT", "address family not supported")),
+            Map.entry(EADDRINUSE(), new Name("EADDRINUSE", "address already in use")),
+            Map.entry(EADDRNOTAVAIL(), new Name("EADDRNOTAVAIL", "address not available")),
+            Map.entry(ENOBUFS(), new Name("ENOBUFS", "no buffer space available")),
             Map.entry(ENOTSUPP, new Name("ENOTSUPP", "not supported")));
 
     private Errno() {
@@ -82,11 +87,15 @@ public final class Errno {
 
     /** What an operator can do about a BPF operation's errno, where the errno alone does not say. */
     static String hint(int errno) {
-        return switch (errno) {
-            case EPERM, EACCES -> "needs root, or CAP_BPF + CAP_NET_ADMIN + CAP_PERFMON";
-            // Which attach mode works is XdpLink's to say: here it is any operation.
-            case EOPNOTSUPP, ENOTSUPP -> "this kernel or driver does not support it";
-            default -> null;
-        };
+        if (errno == EPERM() || errno == EACCES()) {
+            return "needs root, or CAP_BPF + CAP_NET_ADMIN + CAP_PERFMON";
+        }
+        // Which attach mode works is XdpLink's to say: here it is any operation.
+        return unsupported(errno) ? "this kernel or driver does not support it" : null;
+    }
+
+    /** EOPNOTSUPP, or the kernel's own ENOTSUPP that bpf(2) returns for the same. */
+    static boolean unsupported(int errno) {
+        return errno == EOPNOTSUPP() || errno == ENOTSUPP;
     }
 }

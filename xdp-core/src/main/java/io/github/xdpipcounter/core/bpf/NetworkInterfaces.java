@@ -29,7 +29,7 @@ public final class NetworkInterfaces {
             int index = (int) IF_NAMETOINDEX.invokeExact(errno, arena.allocateFrom(name));
             if (index == 0) {
                 int err = CapturedErrno.errno(errno);
-                if (err == Errno.ENODEV || err == Errno.ENXIO) {
+                if (err == LibBpf.ENODEV() || err == LibBpf.ENXIO()) {
                     throw new IllegalArgumentException("no network interface named '" + name + "'");
                 }
                 throw new BpfException("look up network interface " + name, err);

@@ -47,11 +47,11 @@ public final class XdpLink implements AutoCloseable {
 
     /** What an attach errno means for an operator, beyond its name. */
     private static String attachHint(String interfaceName, XdpMode mode, int errno) {
-        if (errno == Errno.EBUSY || errno == Errno.EEXIST) {
+        if (errno == LibBpf.EBUSY() || errno == LibBpf.EEXIST()) {
             return "another XDP program is attached to " + interfaceName + " (see: ip -d link show " + interfaceName + ")";
         }
         // A driver without native or offload XDP answers EINVAL as often as EOPNOTSUPP.
-        boolean unsupported = errno == Errno.EINVAL || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP;
+        boolean unsupported = errno == LibBpf.EINVAL() || Errno.unsupported(errno);
         if (mode != XdpMode.SKB && unsupported) {
             return "the driver of " + interfaceName + " may not support " + mode.label() + " mode (skb mode works everywhere)";
         }

@@ -1,46 +1,35 @@
 package io.github.xdpipcounter.core.netlink;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import io.github.xdpipcounter.core.internal.netlink.ifaddrmsg;
+
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.AF_INET;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.AF_INET6;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.IFA_ADDRESS;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.IFA_BROADCAST;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.IFA_LOCAL;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTM_DELADDR;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTM_GETADDR;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTM_NEWADDR;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The address messages of NETLINK_ROUTE: RTM_NEWADDR and RTM_DELADDR, each
  * an {@code ifaddrmsg} and its attributes, as notifications and as the
  * reply to an RTM_GETADDR dump ({@link NetlinkMessages} reads the framing).
+ * Of the attributes, IFA_ADDRESS is the prefix's address: the host's own,
+ * except on a point-to-point link where it is the peer's; IFA_LOCAL is the
+ * host's own address, where it differs from IFA_ADDRESS or the family always
+ * sends it (IPv4).
  */
 final class AddressMessages {
-    /** struct ifaddrmsg (linux/if_addr.h). */
-    static final StructLayout IFADDRMSG = MemoryLayout.structLayout(
-            JAVA_BYTE.withName("ifa_family"),
-            JAVA_BYTE.withName("ifa_prefixlen"),
-            JAVA_BYTE.withName("ifa_flags"),
-            JAVA_BYTE.withName("ifa_scope"),
-            JAVA_INT.withName("ifa_index"));
-
-    static final int RTM_NEWADDR = 20;
-    static final int RTM_DELADDR = 21;
-    static final int RTM_GETADDR = 22;
-    /** The prefix's address: the host's own, except on a point-to-point link where it is the peer's. */
-    static final int IFA_ADDRESS = 1;
-    /** The host's own address, where it differs from IFA_ADDRESS or the family always sends it (IPv4). */
-    static final int IFA_LOCAL = 2;
-    static final int IFA_BROADCAST = 4;
-
-    private static final long IFA_FAMILY = IFADDRMSG.byteOffset(groupElement("ifa_family"));
-    private static final long IFA_PREFIXLEN = IFADDRMSG.byteOffset(groupElement("ifa_prefixlen"));
-    private static final long IFA_INDEX = IFADDRMSG.byteOffset(groupElement("ifa_index"));
-
     /**
      * What one message says: the address is there ({@code present}, for
      * RTM_NEWADDR: new or changed) or gone.
@@ -67,41 +56,37 @@ final class AddressMessages {
      * @throws NetlinkMessages.Malformed when the message cannot be read
      */
     static Change read(int type, MemorySegment message) {
-        if (type != RTM_NEWADDR && type != RTM_DELADDR) {
+        if (type != RTM_NEWADDR() && type != RTM_DELADDR()) {
             return null;
         }
-        NetlinkMessages.requireHeader(message, IFADDRMSG, "address message", "ifaddrmsg");
-        int family = message.get(JAVA_BYTE, IFA_FAMILY);
-        int bytes = switch (family) {
-            case NetlinkMessages.AF_INET -> 4;
-            case NetlinkMessages.AF_INET6 -> 16;
-            default -> 0;
-        };
+        NetlinkMessages.requireHeader(message, ifaddrmsg.layout(), "address message");
+        int family = ifaddrmsg.ifa_family(message);
+        int bytes = family == AF_INET() ? 4 : family == AF_INET6() ? 16 : 0;
         if (bytes == 0) {
             return null;
         }
-        InetAddress[] found = new InetAddress[IFA_BROADCAST + 1];
-        NetlinkMessages.attributes(message, IFADDRMSG.byteSize(), "address", (attribute, value) -> {
-            if (attribute == IFA_ADDRESS || attribute == IFA_LOCAL || attribute == IFA_BROADCAST) {
+        InetAddress[] found = new InetAddress[IFA_BROADCAST() + 1];
+        NetlinkMessages.attributes(message, ifaddrmsg.sizeof(), "address", (attribute, value) -> {
+            if (attribute == IFA_ADDRESS() || attribute == IFA_LOCAL() || attribute == IFA_BROADCAST()) {
                 found[attribute] = address(value, bytes, attribute);
             }
         });
-        InetAddress local = found[IFA_LOCAL] != null ? found[IFA_LOCAL] : found[IFA_ADDRESS];
-        int index = message.get(JAVA_INT, IFA_INDEX);
+        InetAddress local = found[IFA_LOCAL()] != null ? found[IFA_LOCAL()] : found[IFA_ADDRESS()];
+        int index = ifaddrmsg.ifa_index(message);
         if (local == null || index <= 0) {
             throw new NetlinkMessages.Malformed("address message without an address and an interface index (index "
                     + index + ")");
         }
-        Optional<Inet4Address> broadcast = found[IFA_BROADCAST] instanceof Inet4Address b ? Optional.of(b) : Optional.empty();
-        int prefixLength = Byte.toUnsignedInt(message.get(JAVA_BYTE, IFA_PREFIXLEN));
+        Optional<Inet4Address> broadcast = found[IFA_BROADCAST()] instanceof Inet4Address b ? Optional.of(b) : Optional.empty();
+        int prefixLength = Byte.toUnsignedInt(ifaddrmsg.ifa_prefixlen(message));
         LocalAddress address;
         try {
             address = new LocalAddress(index, local, prefixLength, broadcast);
         } catch (IllegalArgumentException e) {
             throw new NetlinkMessages.Malformed("address message: " + e.getMessage());
         }
-        Key key = bytes == 16 ? new Key(index, local, null, 0) : new Key(index, local, found[IFA_ADDRESS], prefixLength);
-        return new Change(type == RTM_NEWADDR, key, address);
+        Key key = bytes == 16 ? new Key(index, local, null, 0) : new Key(index, local, found[IFA_ADDRESS()], prefixLength);
+        return new Change(type == RTM_NEWADDR(), key, address);
     }
 
     private static InetAddress address(MemorySegment value, int bytes, int type) {
@@ -120,7 +105,7 @@ final class AddressMessages {
 
     /** RTM_GETADDR for every address of every family and interface, numbered {@code sequence}. */
     static MemorySegment dumpRequest(Arena arena, int sequence) {
-        MemorySegment everyFamily = arena.allocate(IFADDRMSG); // zeroed: AF_UNSPEC, no index
-        return NetlinkMessages.dumpRequest(arena, RTM_GETADDR, sequence, everyFamily);
+        MemorySegment everyFamily = ifaddrmsg.allocate(arena); // zeroed: AF_UNSPEC, no index
+        return NetlinkMessages.dumpRequest(arena, RTM_GETADDR(), sequence, everyFamily);
     }
 }

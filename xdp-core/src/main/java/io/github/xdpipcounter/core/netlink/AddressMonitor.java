@@ -10,6 +10,11 @@ import java.util.function.Consumer;
 
 import io.github.xdpipcounter.core.bpf.Errno;
 
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.EAGAIN;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NETLINK_ROUTE;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTMGRP_IPV4_IFADDR;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTMGRP_IPV6_IFADDR;
+
 /**
  * The addresses of this host: every IPv4 and IPv6 address of every
  * interface of a network namespace, kept current from the kernel's
@@ -106,8 +111,8 @@ public final class AddressMonitor implements AutoCloseable {
      */
     public static AddressMonitor open(Consumer<List<LocalAddress>> listener) {
         Objects.requireNonNull(listener, "listener");
-        NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE,
-                NetlinkSocket.RTMGRP_IPV4_IFADDR | NetlinkSocket.RTMGRP_IPV6_IFADDR, NotificationReceiver.RECEIVE_TIMEOUT);
+        NetlinkSocket socket = NetlinkSocket.open(NETLINK_ROUTE(), RTMGRP_IPV4_IFADDR() | RTMGRP_IPV6_IFADDR(),
+                NotificationReceiver.RECEIVE_TIMEOUT);
         AddressMonitor monitor = null;
         try {
             monitor = new AddressMonitor(socket, listener);
@@ -142,7 +147,7 @@ public final class AddressMonitor implements AutoCloseable {
                 throw new NetlinkException(DUMP, table.dumpError());
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new NetlinkException(DUMP + ", no answer in " + FIRST_DUMP_LIMIT.toSeconds() + " s", Errno.EAGAIN);
+                throw new NetlinkException(DUMP + ", no answer in " + FIRST_DUMP_LIMIT.toSeconds() + " s", EAGAIN());
             }
             receiver.receiveOnce();
         }

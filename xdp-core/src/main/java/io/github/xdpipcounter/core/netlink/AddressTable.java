@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NLM_F_DUMP_INTR;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NLM_F_MULTI;
+
 /**
  * The local addresses as the datagrams of an {@link AddressMonitor}'s socket
  * tell them: an RTM_GETADDR dump, and the notifications around it, applied
@@ -107,7 +110,7 @@ final class AddressTable {
                     return;
                 }
                 // A notification carries the number of the request that made the change, but never NLM_F_MULTI.
-                boolean dumpPart = dumping() && sequence == dumpSequence && (flags & NetlinkMessages.NLM_F_MULTI) != 0;
+                boolean dumpPart = dumping() && sequence == dumpSequence && (flags & NLM_F_MULTI()) != 0;
                 if (dumping() && !dumpAnswered && !dumpPart) {
                     return; // older than the dump, which shows its change
                 }
@@ -118,7 +121,7 @@ final class AddressTable {
                     addresses.remove(change.key());
                 }
                 changed = true;
-                if (dumpPart && (flags & NetlinkMessages.NLM_F_DUMP_INTR) != 0) {
+                if (dumpPart && (flags & NLM_F_DUMP_INTR()) != 0) {
                     dumpInterrupted = true;
                 }
             }

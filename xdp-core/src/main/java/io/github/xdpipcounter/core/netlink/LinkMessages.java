@@ -1,15 +1,15 @@
 package io.github.xdpipcounter.core.netlink;
 
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.util.ArrayList;
 import java.util.List;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import io.github.xdpipcounter.core.internal.netlink.ifinfomsg;
+
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.AF_UNSPEC;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.IFLA_IFNAME;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTM_DELLINK;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTM_NEWLINK;
 
 /**
  * Reads the link events out of one datagram of a NETLINK_ROUTE socket:
@@ -17,22 +17,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * attributes ({@link NetlinkMessages} reads the framing).
  */
 final class LinkMessages {
-    /** struct ifinfomsg (linux/rtnetlink.h). */
-    static final StructLayout IFINFOMSG = MemoryLayout.structLayout(
-            JAVA_BYTE.withName("ifi_family"),
-            JAVA_BYTE.withName("__ifi_pad"),
-            JAVA_SHORT.withName("ifi_type"),
-            JAVA_INT.withName("ifi_index"),
-            JAVA_INT.withName("ifi_flags"),
-            JAVA_INT.withName("ifi_change"));
-
-    static final int RTM_NEWLINK = 16;
-    static final int RTM_DELLINK = 17;
-    static final int IFLA_IFNAME = 3;
-
-    private static final long IFI_FAMILY = IFINFOMSG.byteOffset(groupElement("ifi_family"));
-    private static final long IFI_INDEX = IFINFOMSG.byteOffset(groupElement("ifi_index"));
-
     /**
      * The events of a datagram, in order. {@code complete} is false when a
      * message could not be read to its end (the datagram was truncated or
@@ -47,7 +31,7 @@ final class LinkMessages {
     static Parsed parse(MemorySegment datagram) {
         List<LinkEvent> events = new ArrayList<>();
         NetlinkMessages.Walk walk = NetlinkMessages.walk(datagram, (type, flags, sequence, payload) -> {
-            if (type == RTM_NEWLINK || type == RTM_DELLINK) {
+            if (type == RTM_NEWLINK() || type == RTM_DELLINK()) {
                 readLink(type, payload, events);
             } // Messages of other groups: nothing to us.
         });
@@ -55,22 +39,22 @@ final class LinkMessages {
     }
 
     private static void readLink(int type, MemorySegment message, List<LinkEvent> events) {
-        NetlinkMessages.requireHeader(message, IFINFOMSG, "link message", "ifinfomsg");
+        NetlinkMessages.requireHeader(message, ifinfomsg.layout(), "link message");
         // RTMGRP_LINK also carries bridge port notifications (family AF_BRIDGE):
         // RTM_DELLINK there means "no longer a bridge port", not "deleted".
-        if (message.get(JAVA_BYTE, IFI_FAMILY) != NetlinkMessages.AF_UNSPEC) {
+        if (ifinfomsg.ifi_family(message) != AF_UNSPEC()) {
             return;
         }
-        int index = message.get(JAVA_INT, IFI_INDEX);
+        int index = ifinfomsg.ifi_index(message);
         String[] name = {null};
-        NetlinkMessages.attributes(message, IFINFOMSG.byteSize(), "link", (attribute, value) -> {
-            if (attribute == IFLA_IFNAME) {
+        NetlinkMessages.attributes(message, ifinfomsg.sizeof(), "link", (attribute, value) -> {
+            if (attribute == IFLA_IFNAME()) {
                 name[0] = NetlinkMessages.cString(value);
             }
         });
         if (index <= 0 || name[0] == null || name[0].isEmpty()) {
             throw new NetlinkMessages.Malformed("link message without an interface index and name (index " + index + ")");
         }
-        events.add(new LinkEvent(type == RTM_NEWLINK ? LinkEvent.Kind.PRESENT : LinkEvent.Kind.REMOVED, index, name[0]));
+        events.add(new LinkEvent(type == RTM_NEWLINK() ? LinkEvent.Kind.PRESENT : LinkEvent.Kind.REMOVED, index, name[0]));
     }
 }

@@ -5,6 +5,9 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NETLINK_ROUTE;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTMGRP_LINK;
+
 /**
  * Tells when network interfaces ("links") of a network namespace appear,
  * change and disappear, as the kernel announces it (rtnetlink multicast
@@ -90,8 +93,7 @@ public final class LinkMonitor implements AutoCloseable {
     public static LinkMonitor open(Consumer<LinkEvent> listener, Runnable onEventsLost) {
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(onEventsLost, "onEventsLost");
-        NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE, NetlinkSocket.RTMGRP_LINK,
-                NotificationReceiver.RECEIVE_TIMEOUT);
+        NetlinkSocket socket = NetlinkSocket.open(NETLINK_ROUTE(), RTMGRP_LINK(), NotificationReceiver.RECEIVE_TIMEOUT);
         try {
             LinkMonitor monitor = new LinkMonitor(socket, listener, onEventsLost);
             monitor.receiver.start();

@@ -5,7 +5,18 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.BitSet;
 
-import io.github.xdpipcounter.core.bpf.Errno;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.AF_INET;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.AF_INET6;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.EINTR;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.ENOENT;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.EPROTONOSUPPORT;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.IPPROTO_TCP;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.IPPROTO_UDP;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.IPPROTO_UDPLITE;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NETLINK_SOCK_DIAG;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.SOCK_DIAG_BY_FAMILY;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.TCP_CLOSE;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.TCP_LISTEN;
 
 /**
  * Reads which local ports have a socket waiting for peers: TCP sockets in
@@ -51,13 +62,14 @@ public final class ListeningSockets implements AutoCloseable {
     private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(5);
     /** The kernel builds dump parts of at most 32 KiB (less its own overhead): they always fit. */
     private static final long BUFFER_BYTES = 64 * 1024;
-    private static final int[] FAMILIES = {NetlinkMessages.AF_INET, NetlinkMessages.AF_INET6};
+    private static final int[] FAMILIES = {AF_INET(), AF_INET6()};
 
     /** What one transport is asked for, and which kernel modules answer. */
     private enum Query {
-        TCP("TCP", 6, 1 << InetDiagMessages.TCP_LISTEN, "tcp_diag"),
-        UDP("UDP", 17, 1 << InetDiagMessages.TCP_CLOSE, "udp_diag"),
-        UDP_LITE("UDP-Lite", 136, 1 << InetDiagMessages.TCP_CLOSE, "udp_diag");
+        TCP("TCP", IPPROTO_TCP(), 1 << TCP_LISTEN(), "tcp_diag"),
+        // UDP has no listen state: a bound, unconnected socket is in TCP_CLOSE.
+        UDP("UDP", IPPROTO_UDP(), 1 << TCP_CLOSE(), "udp_diag"),
+        UDP_LITE("UDP-Lite", IPPROTO_UDPLITE(), 1 << TCP_CLOSE(), "udp_diag");
 
         final int protocol;
         final int states;
@@ -92,9 +104,9 @@ public final class ListeningSockets implements AutoCloseable {
     public static ListeningSockets open() {
         NetlinkSocket socket;
         try {
-            socket = NetlinkSocket.open(NetlinkSocket.NETLINK_SOCK_DIAG, 0, RECEIVE_TIMEOUT);
+            socket = NetlinkSocket.open(NETLINK_SOCK_DIAG(), 0, RECEIVE_TIMEOUT);
         } catch (NetlinkException e) {
-            if (e.errno() == Errno.EPROTONOSUPPORT) {
+            if (e.errno() == EPROTONOSUPPORT()) {
                 throw new NetlinkException(e.operation() + " (needs kernel module sock_diag)", e.errno());
             }
             throw e;
@@ -120,7 +132,7 @@ public final class ListeningSockets implements AutoCloseable {
             ports[query.ordinal()] = new BitSet();
             for (int family : FAMILIES) {
                 int errno = dump(query, family, ports[query.ordinal()]);
-                if (errno == Errno.ENOENT && query == Query.UDP_LITE) {
+                if (errno == ENOENT() && query == Query.UDP_LITE) {
                     break; // UDP answered, so udp_diag is there: this kernel has no UDP-Lite, hence no such sockets
                 }
                 if (errno != 0) {
@@ -147,7 +159,7 @@ public final class ListeningSockets implements AutoCloseable {
             @Override
             public void message(int type, int flags, int replyTo, MemorySegment payload) {
                 // Parts with another number are left over from an earlier read that failed half way.
-                if (replyTo == sequence && type == InetDiagMessages.SOCK_DIAG_BY_FAMILY) {
+                if (replyTo == sequence && type == SOCK_DIAG_BY_FAMILY()) {
                     int port = InetDiagMessages.localPort(payload, family, query.states);
                     if (port != 0) {
                         ports.set(port);
@@ -169,7 +181,7 @@ public final class ListeningSockets implements AutoCloseable {
         };
         while (outcome[0] < 0) {
             long received = socket.receive(buffer);
-            if (received == -Errno.EINTR) {
+            if (received == -EINTR()) {
                 continue;
             }
             if (received < 0) {

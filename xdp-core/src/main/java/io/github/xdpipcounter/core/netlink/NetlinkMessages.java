@@ -3,17 +3,21 @@ package io.github.xdpipcounter.core.netlink;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.github.xdpipcounter.core.bpf.Errno;
+import io.github.xdpipcounter.core.internal.netlink.nlmsgerr;
+import io.github.xdpipcounter.core.internal.netlink.nlmsghdr;
+import io.github.xdpipcounter.core.internal.netlink.rtattr;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NLMSG_DONE;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NLMSG_ERROR;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NLMSG_NOOP;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NLM_F_DUMP;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NLM_F_REQUEST;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The framing every netlink protocol shares: a datagram is a run of
@@ -21,47 +25,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * attributes ({@code rtattr}, the same shape as {@code nlattr}). Everything
  * is in host byte order and aligned to 4 bytes. What a payload means is the
  * business of the protocol's own class ({@link LinkMessages},
- * {@link AddressMessages}, {@link InetDiagMessages}).
+ * {@link AddressMessages}, {@link InetDiagMessages}). The structs and
+ * constants are the kernel's headers, generated ({@code core.internal.netlink}).
  */
 final class NetlinkMessages {
-    /** struct nlmsghdr (linux/netlink.h). */
-    static final StructLayout NLMSGHDR = MemoryLayout.structLayout(
-            JAVA_INT.withName("nlmsg_len"),
-            JAVA_SHORT.withName("nlmsg_type"),
-            JAVA_SHORT.withName("nlmsg_flags"),
-            JAVA_INT.withName("nlmsg_seq"),
-            JAVA_INT.withName("nlmsg_pid"));
-    /** struct rtattr (linux/rtnetlink.h). */
-    static final StructLayout RTATTR = MemoryLayout.structLayout(
-            JAVA_SHORT.withName("rta_len"),
-            JAVA_SHORT.withName("rta_type"));
-    /** struct nlmsgerr (linux/netlink.h): the errno, negated, then the request's header. */
-    static final StructLayout NLMSGERR = MemoryLayout.structLayout(
-            JAVA_INT.withName("error"),
-            NLMSGHDR.withName("msg"));
-
-    static final int NLMSG_NOOP = 1;
-    static final int NLMSG_ERROR = 2;
-    static final int NLMSG_DONE = 3;
-    static final int NLM_F_REQUEST = 0x1;
-    /** Set on every message of a dump's reply, and on no notification. */
-    static final int NLM_F_MULTI = 0x2;
-    /** Set on a dump's part that the kernel built while the dumped table changed: it may be inconsistent. */
-    static final int NLM_F_DUMP_INTR = 0x10;
-    /** NLM_F_ROOT | NLM_F_MATCH: every entry, not one. */
-    static final int NLM_F_DUMP = 0x300;
-    static final int AF_UNSPEC = 0;
-    static final int AF_INET = 2;
-    static final int AF_INET6 = 10;
-
-    private static final long NLMSG_LEN = NLMSGHDR.byteOffset(groupElement("nlmsg_len"));
-    private static final long NLMSG_TYPE = NLMSGHDR.byteOffset(groupElement("nlmsg_type"));
-    private static final long NLMSG_FLAGS = NLMSGHDR.byteOffset(groupElement("nlmsg_flags"));
-    private static final long NLMSG_SEQ = NLMSGHDR.byteOffset(groupElement("nlmsg_seq"));
-    private static final long RTA_LEN = RTATTR.byteOffset(groupElement("rta_len"));
-    private static final long RTA_TYPE = RTATTR.byteOffset(groupElement("rta_type"));
-    private static final long NLMSGERR_ERROR = NLMSGERR.byteOffset(groupElement("error"));
-
     /** What a protocol does with the messages of a datagram. */
     interface Handler {
         /**
@@ -104,44 +71,39 @@ final class NetlinkMessages {
         List<String> problems = new ArrayList<>();
         long at = 0;
         long end = datagram.byteSize();
-        while (end - at >= NLMSGHDR.byteSize()) {
-            long length = Integer.toUnsignedLong(datagram.get(JAVA_INT, at + NLMSG_LEN));
-            int type = Short.toUnsignedInt(datagram.get(JAVA_SHORT, at + NLMSG_TYPE));
-            int flags = Short.toUnsignedInt(datagram.get(JAVA_SHORT, at + NLMSG_FLAGS));
-            int sequence = datagram.get(JAVA_INT, at + NLMSG_SEQ);
-            if (length < NLMSGHDR.byteSize() || length > end - at) {
+        while (end - at >= nlmsghdr.sizeof()) {
+            MemorySegment message = datagram.asSlice(at);
+            long length = Integer.toUnsignedLong(nlmsghdr.nlmsg_len(message));
+            int type = Short.toUnsignedInt(nlmsghdr.nlmsg_type(message));
+            int flags = Short.toUnsignedInt(nlmsghdr.nlmsg_flags(message));
+            int sequence = nlmsghdr.nlmsg_seq(message);
+            if (length < nlmsghdr.sizeof() || length > end - at) {
                 problems.add("netlink message of length " + length + " at offset " + at + " does not fit the "
                         + end + "-byte datagram");
                 return new Walk(false, problems);
             }
-            MemorySegment payload = datagram.asSlice(at + NLMSGHDR.byteSize(), length - NLMSGHDR.byteSize());
+            MemorySegment payload = message.asSlice(nlmsghdr.sizeof(), length - nlmsghdr.sizeof());
             // Both carry an int: the errno, negated (0 in an acknowledgement or a dump that ended well).
-            int errno = payload.byteSize() >= JAVA_INT.byteSize() ? -payload.get(JAVA_INT, NLMSGERR_ERROR) : 0;
-            switch (type) {
-                case NLMSG_DONE -> {
-                    // Ends a multipart reply; nothing after it belongs to this datagram's story.
-                    if (errno != 0) {
-                        problems.add("a dump ended with " + Errno.describe(errno));
-                    }
-                    handler.done(sequence, errno);
-                    return new Walk(true, problems);
+            int errno = payload.byteSize() >= nlmsgerr.error$layout().byteSize() ? -nlmsgerr.error(payload) : 0;
+            if (type == NLMSG_DONE()) {
+                // Ends a multipart reply; nothing after it belongs to this datagram's story.
+                if (errno != 0) {
+                    problems.add("a dump ended with " + Errno.describe(errno));
                 }
-                case NLMSG_ERROR -> {
-                    if (errno != 0) {
-                        problems.add("the kernel reported " + Errno.describe(errno));
-                        handler.error(sequence, errno);
-                    }
+                handler.done(sequence, errno);
+                return new Walk(true, problems);
+            }
+            if (type == NLMSG_ERROR()) {
+                if (errno != 0) {
+                    problems.add("the kernel reported " + Errno.describe(errno));
+                    handler.error(sequence, errno);
                 }
-                case NLMSG_NOOP -> {
-                    // Nothing to read.
-                }
-                default -> {
-                    try {
-                        handler.message(type, flags, sequence, payload);
-                    } catch (Malformed e) {
-                        problems.add(e.getMessage());
-                        return new Walk(false, problems);
-                    }
+            } else if (type != NLMSG_NOOP()) { // a NOOP has nothing to read
+                try {
+                    handler.message(type, flags, sequence, payload);
+                } catch (Malformed e) {
+                    problems.add(e.getMessage());
+                    return new Walk(false, problems);
                 }
             }
             at += align(length);
@@ -167,21 +129,23 @@ final class NetlinkMessages {
      */
     static void attributes(MemorySegment message, long headerBytes, String what, AttributeHandler handler) {
         long at = align(headerBytes);
-        while (message.byteSize() - at >= RTATTR.byteSize()) {
-            int length = Short.toUnsignedInt(message.get(JAVA_SHORT, at + RTA_LEN));
-            int type = Short.toUnsignedInt(message.get(JAVA_SHORT, at + RTA_TYPE));
-            if (length < RTATTR.byteSize() || length > message.byteSize() - at) {
+        while (message.byteSize() - at >= rtattr.sizeof()) {
+            MemorySegment attribute = message.asSlice(at);
+            int length = Short.toUnsignedInt(rtattr.rta_len(attribute));
+            int type = Short.toUnsignedInt(rtattr.rta_type(attribute));
+            if (length < rtattr.sizeof() || length > message.byteSize() - at) {
                 throw new Malformed(what + " attribute of length " + length + " does not fit its message");
             }
-            handler.attribute(type, message.asSlice(at + RTATTR.byteSize(), length - RTATTR.byteSize()));
+            handler.attribute(type, attribute.asSlice(rtattr.sizeof(), length - rtattr.sizeof()));
             at += align(length);
         }
     }
 
-    /** Fails unless {@code message} holds at least its fixed header, named {@code struct}. */
-    static void requireHeader(MemorySegment message, StructLayout header, String what, String struct) {
+    /** Fails unless {@code message} holds at least its fixed header, a struct of the kernel's (named layout). */
+    static void requireHeader(MemorySegment message, MemoryLayout header, String what) {
         if (message.byteSize() < header.byteSize()) {
-            throw new Malformed(what + " of " + message.byteSize() + " bytes is shorter than struct " + struct);
+            throw new Malformed(what + " of " + message.byteSize() + " bytes is shorter than struct "
+                    + header.name().orElseThrow());
         }
     }
 
@@ -190,13 +154,13 @@ final class NetlinkMessages {
      * and NLM_F_DUMP, numbered {@code sequence}, followed by {@code body}.
      */
     static MemorySegment dumpRequest(Arena arena, int type, int sequence, MemorySegment body) {
-        long length = NLMSGHDR.byteSize() + body.byteSize();
+        long length = nlmsghdr.sizeof() + body.byteSize();
         MemorySegment request = arena.allocate(align(length), Integer.BYTES); // zeroed: nlmsg_pid 0 is the kernel
-        request.set(JAVA_INT, NLMSG_LEN, (int) length);
-        request.set(JAVA_SHORT, NLMSG_TYPE, (short) type);
-        request.set(JAVA_SHORT, NLMSG_FLAGS, (short) (NLM_F_REQUEST | NLM_F_DUMP));
-        request.set(JAVA_INT, NLMSG_SEQ, sequence);
-        MemorySegment.copy(body, 0, request, NLMSGHDR.byteSize(), body.byteSize());
+        nlmsghdr.nlmsg_len(request, (int) length);
+        nlmsghdr.nlmsg_type(request, (short) type);
+        nlmsghdr.nlmsg_flags(request, (short) (NLM_F_REQUEST() | NLM_F_DUMP()));
+        nlmsghdr.nlmsg_seq(request, sequence);
+        MemorySegment.copy(body, 0, request, nlmsghdr.sizeof(), body.byteSize());
         return request;
     }
 

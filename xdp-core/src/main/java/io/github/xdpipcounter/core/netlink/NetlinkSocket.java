@@ -3,7 +3,6 @@ package io.github.xdpipcounter.core.netlink;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
@@ -11,16 +10,24 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.xdpipcounter.core.internal.netlink.Netlink;
+import io.github.xdpipcounter.core.internal.netlink.sockaddr_nl;
+import io.github.xdpipcounter.core.internal.netlink.timeval;
+
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.AF_NETLINK;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.MSG_TRUNC;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NETLINK_ROUTE;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NETLINK_SOCK_DIAG;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.SOCK_CLOEXEC;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.SOCK_RAW;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.SOL_SOCKET;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.SO_RCVTIMEO;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * A netlink socket (NETLINK_ROUTE, NETLINK_SOCK_DIAG), subscribed to
- * multicast groups or not, through hand-written downcalls to libc (socket,
- * bind, setsockopt, send, recv, close).
+ * multicast groups or not, through downcalls to libc (socket, bind,
+ * setsockopt, send, recv, close) that capture errno.
  *
  * <p>It belongs to the network namespace of the thread that opens it: the
  * kernel fixes a socket's namespace in socket(2), from the calling thread;
@@ -35,39 +42,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * <p>Not thread-safe: one thread at a time sends, receives and closes it.
  */
 final class NetlinkSocket implements AutoCloseable {
-    static final int NETLINK_ROUTE = 0;
-    static final int NETLINK_SOCK_DIAG = 4;
-    static final int RTMGRP_LINK = 0x1;
-    static final int RTMGRP_IPV4_IFADDR = 0x10;
-    static final int RTMGRP_IPV6_IFADDR = 0x100;
-
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_RCVTIMEO = 20;
-    private static final int MSG_TRUNC = 0x20;
-
-    /** struct sockaddr_nl (linux/netlink.h). */
-    private static final StructLayout SOCKADDR_NL = MemoryLayout.structLayout(
-            JAVA_SHORT.withName("nl_family"),
-            JAVA_SHORT.withName("nl_pad"),
-            JAVA_INT.withName("nl_pid"),
-            JAVA_INT.withName("nl_groups"));
-    /** struct timeval (sys/time.h); time_t and suseconds_t are 64-bit on LP64 Linux. */
-    private static final StructLayout TIMEVAL = MemoryLayout.structLayout(
-            JAVA_LONG.withName("tv_sec"),
-            JAVA_LONG.withName("tv_usec"));
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(groupElement("errno"));
 
-    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET = downcall(Netlink.socket$address(), Netlink.socket$descriptor());
+    private static final MethodHandle BIND = downcall(Netlink.bind$address(), Netlink.bind$descriptor());
+    private static final MethodHandle SETSOCKOPT = downcall(Netlink.setsockopt$address(), Netlink.setsockopt$descriptor());
+    private static final MethodHandle SEND = downcall(Netlink.send$address(), Netlink.send$descriptor());
+    private static final MethodHandle RECV = downcall(Netlink.recv$address(), Netlink.recv$descriptor());
+    private static final MethodHandle CLOSE = downcall(Netlink.close$address(), Netlink.close$descriptor());
 
     private final int fd;
     private final String protocolName;
@@ -83,23 +66,19 @@ final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * A socket of netlink {@code protocol} in the calling thread's network
-     * namespace, subscribed to {@code groups} (RTMGRP_* bits of
-     * NETLINK_ROUTE; 0 for none), whose receive gives up after
-     * {@code receiveTimeout}.
+     * A socket of netlink {@code protocol} (NETLINK_ROUTE, NETLINK_SOCK_DIAG)
+     * in the calling thread's network namespace, subscribed to
+     * {@code groups} (RTMGRP_* bits of NETLINK_ROUTE; 0 for none), whose
+     * receive gives up after {@code receiveTimeout}.
      *
      * @throws NetlinkException when the kernel refuses a step
      */
     static NetlinkSocket open(int protocol, int groups, Duration receiveTimeout) {
-        String protocolName = switch (protocol) {
-            case NETLINK_ROUTE -> "route";
-            case NETLINK_SOCK_DIAG -> "sock_diag";
-            default -> throw new IllegalArgumentException("netlink protocol " + protocol);
-        };
+        String protocolName = protocolName(protocol);
         int fd;
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = call.allocate(CALL_STATE);
-            fd = (int) SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+            fd = (int) SOCKET.invokeExact(state, AF_NETLINK(), SOCK_RAW() | SOCK_CLOEXEC(), protocol);
             if (fd < 0) {
                 throw new NetlinkException("open a netlink " + protocolName + " socket", errno(state));
             }
@@ -121,10 +100,10 @@ final class NetlinkSocket implements AutoCloseable {
 
     private void setReceiveTimeout(Duration timeout) {
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment timeval = call.allocate(TIMEVAL);
-            timeval.set(JAVA_LONG, TIMEVAL.byteOffset(groupElement("tv_sec")), timeout.toSeconds());
-            timeval.set(JAVA_LONG, TIMEVAL.byteOffset(groupElement("tv_usec")), timeout.toNanosPart() / 1_000L);
-            int ret = (int) SETSOCKOPT.invokeExact(callState, fd, SOL_SOCKET, SO_RCVTIMEO, timeval, (int) TIMEVAL.byteSize());
+            MemorySegment time = timeval.allocate(call);
+            timeval.tv_sec(time, timeout.toSeconds());
+            timeval.tv_usec(time, timeout.toNanosPart() / 1_000L);
+            int ret = (int) SETSOCKOPT.invokeExact(callState, fd, SOL_SOCKET(), SO_RCVTIMEO(), time, (int) timeval.sizeof());
             if (ret != 0) {
                 throw new NetlinkException("set the netlink socket's receive timeout", errno(callState));
             }
@@ -137,10 +116,10 @@ final class NetlinkSocket implements AutoCloseable {
 
     private void bind(int groups) {
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment address = call.allocate(SOCKADDR_NL); // zeroed: nl_pid 0 lets the kernel choose our port id
-            address.set(JAVA_SHORT, SOCKADDR_NL.byteOffset(groupElement("nl_family")), (short) AF_NETLINK);
-            address.set(JAVA_INT, SOCKADDR_NL.byteOffset(groupElement("nl_groups")), groups);
-            int ret = (int) BIND.invokeExact(callState, fd, address, (int) SOCKADDR_NL.byteSize());
+            MemorySegment address = sockaddr_nl.allocate(call); // zeroed: nl_pid 0 lets the kernel choose our port id
+            sockaddr_nl.nl_family(address, (short) AF_NETLINK());
+            sockaddr_nl.nl_groups(address, groups);
+            int ret = (int) BIND.invokeExact(callState, fd, address, (int) sockaddr_nl.sizeof());
             if (ret != 0) {
                 throw new NetlinkException(groups == 0 ? "bind a netlink " + protocolName + " socket"
                         : "subscribe to netlink " + protocolName + " notifications (groups 0x"
@@ -177,7 +156,7 @@ final class NetlinkSocket implements AutoCloseable {
      * because the socket's queue was full, EINTR for a signal.
      */
     long receive(MemorySegment buffer) {
-        return transfer(RECV, buffer, MSG_TRUNC); // MSG_TRUNC: the datagram's real length, not what fit
+        return transfer(RECV, buffer, MSG_TRUNC()); // MSG_TRUNC: the datagram's real length, not what fit
     }
 
     /** send(2) or recv(2) on our descriptor: the byte count, or minus the errno. */
@@ -214,13 +193,22 @@ final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    private static String protocolName(int protocol) {
+        if (protocol == NETLINK_ROUTE()) {
+            return "route";
+        }
+        if (protocol == NETLINK_SOCK_DIAG()) {
+            return "sock_diag";
+        }
+        throw new IllegalArgumentException("netlink protocol " + protocol);
+    }
+
     private static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        Linker linker = Linker.nativeLinker();
-        return linker.downcallHandle(linker.defaultLookup().findOrThrow(name), descriptor,
-                Linker.Option.captureCallState("errno"));
+    /** The generated function's handle, capturing errno: the JVM may clobber it between two downcalls. */
+    private static MethodHandle downcall(MemorySegment function, FunctionDescriptor descriptor) {
+        return Linker.nativeLinker().downcallHandle(function, descriptor, Linker.Option.captureCallState("errno"));
     }
 }

@@ -6,6 +6,10 @@ import java.time.Duration;
 
 import io.github.xdpipcounter.core.bpf.Errno;
 
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.EAGAIN;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.EINTR;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.ENOBUFS;
+
 /**
  * The daemon thread of a monitor: it receives the datagrams of a subscribed
  * netlink socket, hands them to the monitor's {@link Handler}, says when
@@ -117,17 +121,16 @@ final class NotificationReceiver implements AutoCloseable {
     }
 
     private void handleFailedReceive(int errno) {
-        switch (errno) {
-            case Errno.EAGAIN, Errno.EINTR -> {
-                // The receive timeout passed (time to look at the closed flag), or a signal came.
-            }
-            case Errno.ENOBUFS -> lost("the kernel dropped notifications: the queue was full");
-            default -> {
-                // Unexpected: we cannot know what we missed. Back off rather than spin on a persistent error.
-                lost("receiving notifications failed: " + Errno.describe(errno));
-                sleepQuietly(RECEIVE_TIMEOUT);
-            }
+        if (errno == EAGAIN() || errno == EINTR()) {
+            return; // The receive timeout passed (time to look at the closed flag), or a signal came.
         }
+        if (errno == ENOBUFS()) {
+            lost("the kernel dropped notifications: the queue was full");
+            return;
+        }
+        // Unexpected: we cannot know what we missed. Back off rather than spin on a persistent error.
+        lost("receiving notifications failed: " + Errno.describe(errno));
+        sleepQuietly(RECEIVE_TIMEOUT);
     }
 
     private void lost(String why) {

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.xdpipcounter.core.testing.NetworkNamespace;
 import io.github.xdpipcounter.core.testing.RequiresRoot;
 
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.NETLINK_ROUTE;
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTMGRP_LINK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real links in namespaces of our own, real notifications from the kernel. */
@@ -130,8 +132,8 @@ class LinkMonitorTest {
 
         // The socket itself, read from this thread (host namespace), still hears the namespace's links.
         String name = NetworkNamespace.interfaceName("lm");
-        try (NetlinkSocket socket = ns.inside(() -> NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE,
-                NetlinkSocket.RTMGRP_LINK, NotificationReceiver.RECEIVE_TIMEOUT));
+        try (NetlinkSocket socket = ns.inside(() -> NetlinkSocket.open(NETLINK_ROUTE(),
+                RTMGRP_LINK(), NotificationReceiver.RECEIVE_TIMEOUT));
              Arena arena = Arena.ofConfined()) {
             addLink(ns, name);
             MemorySegment buffer = arena.allocate(32 * 1024, 8);

@@ -3,12 +3,14 @@ package io.github.xdpipcounter.core.netlink;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.function.Consumer;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import io.github.xdpipcounter.core.internal.netlink.ifaddrmsg;
+import io.github.xdpipcounter.core.internal.netlink.nlmsghdr;
+import io.github.xdpipcounter.core.internal.netlink.rtattr;
+
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -27,23 +29,23 @@ final class NetlinkDatagrams implements AutoCloseable {
 
     byte[] message(int type, int flags, int sequence, byte[]... parts) {
         byte[] payload = concat(parts);
-        int length = (int) NetlinkMessages.NLMSGHDR.byteSize() + payload.length;
+        int length = (int) nlmsghdr.sizeof() + payload.length;
         MemorySegment s = arena.allocate(NetlinkMessages.align(length), 4);
         s.set(JAVA_INT, 0, length);
         s.set(JAVA_SHORT, 4, (short) type);
         s.set(JAVA_SHORT, 6, (short) flags);
         s.set(JAVA_INT, 8, sequence);
-        MemorySegment.copy(MemorySegment.ofArray(payload), 0, s, NetlinkMessages.NLMSGHDR.byteSize(), payload.length);
+        MemorySegment.copy(MemorySegment.ofArray(payload), 0, s, nlmsghdr.sizeof(), payload.length);
         return s.toArray(JAVA_BYTE);
     }
 
     /** An attribute, padded to 4 bytes. */
     byte[] attribute(int type, byte[] payload) {
-        int length = (int) NetlinkMessages.RTATTR.byteSize() + payload.length;
+        int length = (int) rtattr.sizeof() + payload.length;
         MemorySegment s = arena.allocate(NetlinkMessages.align(length), 4);
         s.set(JAVA_SHORT, 0, (short) length);
         s.set(JAVA_SHORT, 2, (short) type);
-        MemorySegment.copy(MemorySegment.ofArray(payload), 0, s, NetlinkMessages.RTATTR.byteSize(), payload.length);
+        MemorySegment.copy(MemorySegment.ofArray(payload), 0, s, rtattr.sizeof(), payload.length);
         return s.toArray(JAVA_BYTE);
     }
 
@@ -78,11 +80,10 @@ final class NetlinkDatagrams implements AutoCloseable {
 
     /** struct ifaddrmsg. */
     byte[] ifaddrmsg(int family, int index, int prefixLength) {
-        StructLayout ifaddrmsg = AddressMessages.IFADDRMSG;
-        return struct(ifaddrmsg, s -> {
-            s.set(JAVA_BYTE, ifaddrmsg.byteOffset(groupElement("ifa_family")), (byte) family);
-            s.set(JAVA_BYTE, ifaddrmsg.byteOffset(groupElement("ifa_prefixlen")), (byte) prefixLength);
-            s.set(JAVA_INT, ifaddrmsg.byteOffset(groupElement("ifa_index")), index);
+        return struct(ifaddrmsg.layout(), s -> {
+            ifaddrmsg.ifa_family(s, (byte) family);
+            ifaddrmsg.ifa_prefixlen(s, (byte) prefixLength);
+            ifaddrmsg.ifa_index(s, index);
         });
     }
 

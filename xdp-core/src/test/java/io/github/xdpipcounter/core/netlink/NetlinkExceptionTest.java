@@ -2,15 +2,14 @@ package io.github.xdpipcounter.core.netlink;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.xdpipcounter.core.bpf.Errno;
-
+import static io.github.xdpipcounter.core.internal.netlink.Netlink.EMFILE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NetlinkExceptionTest {
 
     @Test
     void namesTheOperationAndTheErrnoInWords() {
-        NetlinkException e = new NetlinkException("open a netlink route socket", Errno.EMFILE);
+        NetlinkException e = new NetlinkException("open a netlink route socket", EMFILE());
 
         assertThat(e).hasMessage("open a netlink route socket failed: EMFILE (too many open files)");
         assertThat(e.operation()).isEqualTo("open a netlink route socket");
