@@ -1,6 +1,6 @@
 package io.github.xdpipcounter.core;
 
-import io.github.xdpipcounter.core.bpf.XicGlobals;
+import io.github.xdpipcounter.core.internal.layout.XicGlobals;
 
 /**
  * What userspace tells the running program through its global variable:

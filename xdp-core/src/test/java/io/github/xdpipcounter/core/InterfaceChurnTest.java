@@ -6,9 +6,9 @@ import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.xdpipcounter.core.testing.NetworkNamespace;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.testing.NetworkNamespace;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -126,7 +126,7 @@ public final class Exporter implements AutoCloseable {
 
     WindowMetrics publish(CounterInfo info, Supplier<Optional<Window>> latest, Supplier<List<Attachment>> attachments,
                           BooleanSupplier onTime) {
-        WindowMetrics metrics = new WindowMetrics(info, config.series(), attachments);
+        WindowMetrics metrics = new WindowMetrics(info, "", config.series(), attachments);
         ServedCounter counter = new ServedCounter(latest,
                 () -> attachments.get().stream().anyMatch(Attachment::attached), onTime);
         if (!served.compareAndSet(null, counter)) {

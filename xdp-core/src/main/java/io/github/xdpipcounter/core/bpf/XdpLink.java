@@ -61,20 +61,39 @@ public final class XdpLink implements AutoCloseable {
         return Errno.hint(errno);
     }
 
+    /** The name of the interface the program was attached to. */
     public String interfaceName() {
         return interfaceName;
     }
 
+    /** The kernel's index of that interface when the program was attached. */
     public int interfaceIndex() {
         return interfaceIndex;
     }
 
+    /** The mode the program was attached in. */
     public XdpMode mode() {
         return mode;
     }
 
+    /** Whether this link is still open here: false once {@link #close()} was called. */
     public boolean isAttached() {
         return fd.isOpen();
+    }
+
+    /**
+     * Whether an interface of this link's name still exists at its index, in
+     * the calling thread's network namespace. False once the interface was
+     * deleted (the kernel then detached the program) or renamed: the link
+     * counts nothing any more, and an interface of that name, if one comes
+     * back, needs a new link.
+     */
+    public boolean isCurrent() {
+        try {
+            return NetworkInterfaces.indexOf(interfaceName) == interfaceIndex;
+        } catch (IllegalArgumentException gone) {
+            return false;
+        }
     }
 
     /** Detaches the program. Idempotent. */

@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.core.testing;
+package io.github.xdpipcounter.testing;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

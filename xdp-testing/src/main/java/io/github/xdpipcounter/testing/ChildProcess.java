@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.exporter;
+package io.github.xdpipcounter.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,21 +13,42 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a client program to its end within a time limit, keeping its exit
  * code and both outputs: a refused connection is a result, not an error.
- * (xdp-core's Commands.run fails on a non-zero exit.)
+ * ({@link Commands#run} fails on a non-zero exit.)
  */
-final class ChildProcess {
-    record Outcome(int exit, String stdout, String stderr) {
+public final class ChildProcess {
+    /**
+     * How a program ended.
+     *
+     * @param exit   its exit code
+     * @param stdout what it wrote to standard output
+     * @param stderr what it wrote to standard error
+     */
+    public record Outcome(int exit, String stdout, String stderr) {
     }
 
     private ChildProcess() {
     }
 
-    static Outcome run(Duration limit, List<String> command) {
+    /**
+     * Runs {@code command} with no input.
+     *
+     * @param limit   how long it may run before it is killed and this fails
+     * @param command the program and its arguments
+     * @return how it ended
+     */
+    public static Outcome run(Duration limit, List<String> command) {
         return run(limit, command, "");
     }
 
-    /** Runs {@code command} with {@code stdin} as its input, then end of input. */
-    static Outcome run(Duration limit, List<String> command, String stdin) {
+    /**
+     * Runs {@code command} with {@code stdin} as its input, then end of input.
+     *
+     * @param limit   how long it may run before it is killed and this fails
+     * @param command the program and its arguments
+     * @param stdin   its input
+     * @return how it ended
+     */
+    public static Outcome run(Duration limit, List<String> command, String stdin) {
         try {
             Process p = new ProcessBuilder(command).start();
             try (var in = p.getOutputStream()) { // then EOF: openssl s_client leaves after the handshake

@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.exporter;
+package io.github.xdpipcounter.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +10,18 @@ import org.junit.jupiter.api.Assumptions;
  * htpasswd), which scripts/test installs. Missing: the test is skipped,
  * or fails under CI=true.
  */
-final class TestTools {
+public final class TestTools {
     private TestTools() {
     }
 
-    /** The path of {@code tool}, from Debian package {@code debianPackage}. */
-    static String require(String tool, String debianPackage) {
+    /**
+     * The path of a program a test needs.
+     *
+     * @param tool          its file name, e.g. {@code curl}
+     * @param debianPackage the Debian package that installs it, for the message when it is missing
+     * @return its path
+     */
+    public static String require(String tool, String debianPackage) {
         for (String dir : new String[] {"/usr/bin", "/bin", "/usr/local/bin"}) {
             Path path = Path.of(dir, tool);
             if (Files.isExecutable(path)) {

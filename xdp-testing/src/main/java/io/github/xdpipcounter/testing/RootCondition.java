@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.core.testing;
+package io.github.xdpipcounter.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,8 @@
-package io.github.xdpipcounter.core.bpf;
+package io.github.xdpipcounter.core.internal.layout;
 
 import java.lang.foreign.MemorySegment;
 
+import io.github.xdpipcounter.core.bpf.BpfMap;
 import io.github.xdpipcounter.core.internal.libbpf.xic_stats;
 
 /**

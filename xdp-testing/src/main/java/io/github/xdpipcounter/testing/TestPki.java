@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.exporter;
+package io.github.xdpipcounter.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.github.xdpipcounter.core.testing.Commands;
 
 /**
  * A small PKI made with openssl in a directory: a CA, two server
@@ -72,21 +71,21 @@ public final class TestPki {
     }
 
     /** {@link #server}'s key as PKCS#1 ({@code BEGIN RSA PRIVATE KEY}). */
-    Path serverKeyAsPkcs1() {
+    public Path serverKeyAsPkcs1() {
         Path key = dir.resolve("server-1.rsa.pem");
         openssl("rsa", "-in", server.key().toString(), "-traditional", "-out", key.toString());
         return key;
     }
 
     /** An EC key in SEC1 form ({@code BEGIN EC PRIVATE KEY}, after {@code BEGIN EC PARAMETERS}). */
-    Path sec1Key() {
+    public Path sec1Key() {
         Path key = dir.resolve("sec1.pem");
         openssl("ecparam", "-genkey", "-name", "prime256v1", "-out", key.toString());
         return key;
     }
 
     /** {@link #server}'s key, encrypted PKCS#8 ({@code BEGIN ENCRYPTED PRIVATE KEY}). */
-    Path encryptedKey() {
+    public Path encryptedKey() {
         Path key = dir.resolve("server-1.encrypted.pem");
         openssl("pkcs8", "-topk8", "-in", server.key().toString(), "-passout", "pass:secret", "-out", key.toString());
         return key;
@@ -98,7 +97,7 @@ public final class TestPki {
     }
 
     /** A bcrypt hash of {@code password} made by {@code htpasswd -nbB -C cost}. */
-    static String bcrypt(String password, int cost) {
+    public static String bcrypt(String password, int cost) {
         String line = Commands.run(LIMIT, TestTools.require("htpasswd", "apache2-utils"),
                 "-nbB", "-C", Integer.toString(cost), "user", password).strip();
         return line.substring(line.indexOf(':') + 1);

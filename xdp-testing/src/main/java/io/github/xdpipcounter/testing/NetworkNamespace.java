@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.core.testing;
+package io.github.xdpipcounter.testing;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.exporter;
+package io.github.xdpipcounter.testing;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,14 +1,12 @@
-package io.github.xdpipcounter.core.bench;
+package io.github.xdpipcounter.core;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 
-import io.github.xdpipcounter.core.CounterProgram;
-import io.github.xdpipcounter.core.Window;
 import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
 
-import static io.github.xdpipcounter.core.testing.Frames.*;
+import static io.github.xdpipcounter.testing.Frames.*;
 
 /**
  * Time to read and empty a generation of N IPv4 sources (default 1,000,000),

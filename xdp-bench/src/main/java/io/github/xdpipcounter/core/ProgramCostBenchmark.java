@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.core.bench;
+package io.github.xdpipcounter.core;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -6,12 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import io.github.xdpipcounter.core.CounterProgram;
 import io.github.xdpipcounter.core.bpf.BpfObject;
 import io.github.xdpipcounter.core.bpf.OpenBpfObject;
 import io.github.xdpipcounter.core.bpf.BpfProgram;
 
-import static io.github.xdpipcounter.core.testing.Frames.*;
+import static io.github.xdpipcounter.testing.Frames.*;
 
 /**
  * Per-packet cost on the hit path (an IPv4 TCP SYN from a source already

@@ -1,9 +1,10 @@
-package io.github.xdpipcounter.core.bpf;
+package io.github.xdpipcounter.core.internal.layout;
 
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
+import io.github.xdpipcounter.core.bpf.BpfVariable;
 import io.github.xdpipcounter.core.internal.libbpf.xic_config;
 import io.github.xdpipcounter.core.internal.libbpf.xic_globals;
 
