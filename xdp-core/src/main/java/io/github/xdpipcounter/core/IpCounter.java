@@ -52,6 +52,9 @@ public final class IpCounter implements AutoCloseable {
      *
      * @throws IllegalArgumentException for an interface that does not exist
      * @throws io.github.xdpipcounter.core.bpf.BpfException when the kernel refuses
+     *
+     * @param config how it runs
+     * @return the running counter
      */
     public static IpCounter start(CounterConfig config) {
         CounterProgram program = CounterProgram.load(config.maxSources());
@@ -118,6 +121,9 @@ public final class IpCounter implements AutoCloseable {
     /**
      * Ends the current window now, publishes it to {@link #latest()} and the
      * listeners, and starts the next. The regular schedule goes on.
+     *
+     * @return the window just completed
+     * @throws IllegalStateException when the counter is closed
      */
     public Window completeWindow() {
         Window window;
@@ -138,24 +144,47 @@ public final class IpCounter implements AutoCloseable {
         return window;
     }
 
-    /** The last completed window, if one has completed. */
+    /**
+     * The last completed window, if one has completed.
+     *
+     * @return the window, or empty before the first
+     */
     public Optional<Window> latest() {
         return Optional.ofNullable(latest.get());
     }
 
+    /**
+     * Calls {@code listener} with every window completed from now on.
+     *
+     * @param listener the listener
+     */
     public void addListener(WindowListener listener) {
         listeners.add(listener);
     }
 
+    /**
+     * Stops calling {@code listener}.
+     *
+     * @param listener the listener
+     */
     public void removeListener(WindowListener listener) {
         listeners.remove(listener);
     }
 
-    /** Changes the counted ports from the next packet on, without reloading. */
+    /**
+     * Changes the counted ports from the next packet on, without reloading.
+     *
+     * @param ports the ports to count
+     */
     public void selectPorts(PortSelection ports) {
         program.selectPorts(ports);
     }
 
+    /**
+     * The configuration it was started with (its ports, even after {@link #selectPorts}).
+     *
+     * @return the configuration
+     */
     public CounterConfig config() {
         return config;
     }
@@ -165,6 +194,8 @@ public final class IpCounter implements AutoCloseable {
      * program is attached to it now. An interface that is deleted is detached
      * by the kernel and reported here at once; when an interface of the same
      * name appears, the program is attached to it again.
+     *
+     * @return the interfaces and their state
      */
     public List<Attachment> attachments() {
         return attachments.state();
@@ -184,6 +215,8 @@ public final class IpCounter implements AutoCloseable {
      * than two window lengths (and a second) ago. False when the counter is
      * closed, or when windows stopped completing (a flip that hangs, a
      * process stalled for long).
+     *
+     * @return whether windows complete on time
      */
     public boolean windowsOnTime() {
         WindowSchedule current = schedule;

@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
  * against a 65,536-bit bitmap per transport.
  */
 public final class PortSelection {
+    /** The highest port. */
     public static final int MAX_PORT = 65535;
     private static final PortSelection ALL = new PortSelection(null);
 
@@ -23,12 +24,22 @@ public final class PortSelection {
         this.ports = ports;
     }
 
-    /** Every port, 0 to 65535. */
+    /**
+     * Every port, 0 to 65535.
+     *
+     * @return the selection of every port
+     */
     public static PortSelection all() {
         return ALL;
     }
 
-    /** Exactly these ports. */
+    /**
+     * Exactly these ports.
+     *
+     * @param ports ports, 0-65535, at least one
+     * @return the selection
+     * @throws IllegalArgumentException for no port or one out of range
+     */
     public static PortSelection of(int... ports) {
         if (ports.length == 0) {
             throw new IllegalArgumentException("a port selection needs at least one port");
@@ -45,6 +56,9 @@ public final class PortSelection {
      * ranges, {@code 22,80,8000-8100}; a lone {@code 0} means every port.
      *
      * @throws IllegalArgumentException naming the bad element and the accepted form
+     *
+     * @param text the selection, e.g. {@code 22,80,8000-8100}
+     * @return the selection
      */
     public static PortSelection parse(String text) {
         String trimmed = text == null ? "" : text.trim();
@@ -99,16 +113,30 @@ public final class PortSelection {
         return port;
     }
 
-    /** True when every port is counted. */
+    /**
+     * True when every port is counted.
+     *
+     * @return whether every port is selected
+     */
     public boolean isAll() {
         return ports == null;
     }
 
+    /**
+     * Whether a port is selected.
+     *
+     * @param port a port
+     * @return true when selected (any port 0-65535 when {@link #isAll()})
+     */
     public boolean contains(int port) {
         return port >= 0 && port <= MAX_PORT && (ports == null || ports.get(port));
     }
 
-    /** The selected ports in ascending order; empty when {@link #isAll()}. */
+    /**
+     * The selected ports in ascending order; empty when {@link #isAll()}.
+     *
+     * @return the ports
+     */
     public IntStream explicitPorts() {
         return ports == null ? IntStream.empty() : ports.stream();
     }

@@ -6,9 +6,13 @@ import io.github.xdpipcounter.core.XdpIpCounterObject.XicTransport;
 
 /** The transports the XDP program keys by destination port. */
 public enum Transport {
+    /** TCP, IP protocol 6. */
     TCP("TCP", 6, XicTransport.TCP),
+    /** UDP, IP protocol 17. */
     UDP("UDP", 17, XicTransport.UDP),
+    /** UDP-Lite, IP protocol 136. */
     UDP_LITE("UDP-Lite", 136, XicTransport.UDP_LITE),
+    /** SCTP, IP protocol 132. */
     SCTP("SCTP", 132, XicTransport.SCTP);
 
     private static final Transport[] BY_CODE = new Transport[XicTransport.values().length];
@@ -42,17 +46,29 @@ public enum Transport {
         };
     }
 
-    /** "TCP", "UDP", "UDP-Lite" or "SCTP", as in metric labels and the JSON list. */
+    /**
+     * "TCP", "UDP", "UDP-Lite" or "SCTP", as in metric labels and the JSON list.
+     *
+     * @return the label
+     */
     public String label() {
         return label;
     }
 
-    /** The IP protocol number (IPv4 protocol, IPv6 next header). */
+    /**
+     * The IP protocol number (IPv4 protocol, IPv6 next header).
+     *
+     * @return the protocol number
+     */
     public int ipProtocol() {
         return ipProtocol;
     }
 
-    /** The value of the key's transport field: its enum xic_transport value. */
+    /**
+     * The value of the key's transport field: its enum xic_transport value.
+     *
+     * @return the code
+     */
     public int code() {
         return twin.code();
     }
@@ -64,7 +80,13 @@ public enum Transport {
         return BY_CODE[code];
     }
 
-    /** Parses a label, case-insensitively ("tcp", "UDP-Lite", "udplite"). */
+    /**
+     * Parses a label, case-insensitively ("tcp", "UDP-Lite", "udplite").
+     *
+     * @param text a label, any case
+     * @return the transport
+     * @throws IllegalArgumentException for any other text
+     */
     public static Transport parse(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
         for (Transport transport : values()) {

@@ -13,10 +13,26 @@ public final class Commands {
     private Commands() {
     }
 
+    /**
+     * Runs a command to its end.
+     *
+     * @param limit   how long it may run
+     * @param command the program and its arguments
+     * @return its output, standard error included
+     * @throws IllegalStateException when it fails, times out or cannot start
+     */
     public static String run(Duration limit, String... command) {
         return run(limit, List.of(command));
     }
 
+    /**
+     * Runs a command to its end.
+     *
+     * @param limit   how long it may run
+     * @param command the program and its arguments
+     * @return its output, standard error included
+     * @throws IllegalStateException when it fails, times out or cannot start
+     */
     public static String run(Duration limit, List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

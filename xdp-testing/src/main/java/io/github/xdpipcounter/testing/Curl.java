@@ -12,26 +12,55 @@ public final class Curl {
     }
 
     /**
-     * @param exit   curl's exit code (0: a response came, whatever its status)
-     * @param status the HTTP status, 0 when no response came (e.g. the handshake was refused)
+     * What curl got.
+     *
+     * @param exit           curl's exit code (0: a response came, whatever its status)
+     * @param status         the HTTP status, 0 when no response came (e.g. the handshake was refused)
+     * @param headersAndBody the response as it came, status line and headers included
+     * @param error          what curl wrote to standard error
      */
     public record Response(int exit, int status, String headersAndBody, String error) {
+        /**
+         * A header's value, its name in any case.
+         *
+         * @param name the header
+         * @return its first value, or empty
+         */
         public Optional<String> header(String name) {
             return headersAndBody.lines().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
                     .map(l -> l.substring(name.length() + 1).strip()).findFirst();
         }
 
+        /**
+         * The body, after the headers.
+         *
+         * @return the body, or "" when there is none
+         */
         public String body() {
             int end = headersAndBody.indexOf("\r\n\r\n");
             return end < 0 ? "" : headersAndBody.substring(end + 4);
         }
     }
 
+    /**
+     * GET {@code uri} with curl, within 10 s.
+     *
+     * @param uri     the address
+     * @param options more curl options (TLS, credentials)
+     * @return what came back
+     */
     public static Response get(URI uri, String... options) {
         return get(List.of(), uri, options);
     }
 
-    /** The same, with curl run under {@code prefix} (e.g. {@code ip netns exec NS}). */
+    /**
+     * The same, with curl run under {@code prefix} (e.g. {@code ip netns exec NS}).
+     *
+     * @param prefix  the command curl runs under
+     * @param uri     the address
+     * @param options more curl options
+     * @return what came back
+     */
     public static Response get(List<String> prefix, URI uri, String... options) {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(TestTools.require("curl", "curl"),

@@ -16,7 +16,12 @@ public final class Exposition {
     private Exposition() {
     }
 
-    /** {@code name{labels}} (or {@code name}) to value, for every sample line. */
+    /**
+     * {@code name{labels}} (or {@code name}) to value, for every sample line.
+     *
+     * @param exposition a scrape in the Prometheus text format
+     * @return the samples
+     */
     public static Map<String, Double> samples(String exposition) {
         Map<String, Double> samples = new HashMap<>();
         for (String line : exposition.lines().toList()) {
@@ -28,17 +33,38 @@ public final class Exposition {
         return samples;
     }
 
-    /** The key {@link #samples} gives a per-port series, labels in the order the exporter writes them. */
+    /**
+     * The key {@link #samples} gives a per-port series, labels in the order the exporter writes them.
+     *
+     * @param name      the metric
+     * @param network   the network label
+     * @param transport the transport label
+     * @param port      the port
+     * @return the key
+     */
     public static String series(String name, String network, String transport, int port) {
         return series(name, network, transport, String.valueOf(port));
     }
 
-    /** The same for a port label that is not a number ({@code "other"}). */
+    /**
+     * The same for a port label that is not a number ({@code "other"}).
+     *
+     * @param name      the metric
+     * @param network   the network label
+     * @param transport the transport label
+     * @param port      the port label
+     * @return the key
+     */
     public static String series(String name, String network, String transport, String port) {
         return name + "{network=\"" + network + "\",port=\"" + port + "\",transport=\"" + transport + "\"}";
     }
 
-    /** The metric name of a {@link #samples} key. */
+    /**
+     * The metric name of a {@link #samples} key.
+     *
+     * @param key a key
+     * @return its metric name
+     */
     public static String name(String key) {
         int brace = key.indexOf('{');
         return brace < 0 ? key : key.substring(0, brace);

@@ -34,7 +34,12 @@ public final class NetworkNamespace implements AutoCloseable {
         this.name = name;
     }
 
-    /** A namespace with a name unique to this process and test run, loopback up. */
+    /**
+     * A namespace with a name unique to this process and test run, loopback up.
+     *
+     * @param role a word in its name, e.g. "ctr"
+     * @return the namespace
+     */
     public static NetworkNamespace create(String role) {
         String name = "xic-" + role + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         Commands.run(LIMIT, "ip", "netns", "add", name);
@@ -51,6 +56,11 @@ public final class NetworkNamespace implements AutoCloseable {
     /**
      * Joins two namespaces with a veth pair, created inside them: it never
      * exists in the host namespace. Names are kept under 16 characters.
+     *
+     * @param a       one namespace
+     * @param nameInA the pair's end in it
+     * @param b       the other namespace
+     * @param nameInB the pair's end in that one
      */
     public static void veth(NetworkNamespace a, String nameInA, NetworkNamespace b, String nameInB) {
         Commands.run(LIMIT, "ip", "link", "add", nameInA, "netns", a.name, "type", "veth", "peer", "name", nameInB,
@@ -59,30 +69,56 @@ public final class NetworkNamespace implements AutoCloseable {
         b.ip("link", "set", nameInB, "up");
     }
 
-    /** A short interface name unique to this process. */
+    /**
+     * A short interface name unique to this process.
+     *
+     * @param prefix a short prefix
+     * @return the name
+     */
     public static String interfaceName(String prefix) {
         return prefix + Long.toString(ProcessHandle.current().pid() % 100_000, 36) + SEQUENCE.incrementAndGet();
     }
 
+    /**
+     * The namespace's name, as {@code ip netns} knows it.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** {@code ip ARGS} inside the namespace. */
+    /**
+     * {@code ip ARGS} inside the namespace.
+     *
+     * @param args the arguments
+     * @return its output
+     */
     public String ip(String... args) {
         List<String> cmd = new ArrayList<>(List.of("ip", "-n", name));
         cmd.addAll(List.of(args));
         return Commands.run(LIMIT, cmd);
     }
 
-    /** Runs a command inside the namespace, within {@code limit}. */
+    /**
+     * Runs a command inside the namespace, within {@code limit}.
+     *
+     * @param limit   how long it may run
+     * @param command the program and its arguments
+     * @return its output
+     */
     public String exec(Duration limit, String... command) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
         cmd.addAll(List.of(command));
         return Commands.run(limit, cmd);
     }
 
-    /** True when an XDP program is attached to the interface. */
+    /**
+     * True when an XDP program is attached to the interface.
+     *
+     * @param interfaceName an interface in the namespace
+     * @return whether XDP is attached
+     */
     public boolean hasXdp(String interfaceName) {
         return ip("-d", "link", "show", "dev", interfaceName).contains("xdp");
     }
@@ -91,6 +127,12 @@ public final class NetworkNamespace implements AutoCloseable {
      * Waits up to {@code limit} for the interface to have XDP attached or not
      * (the kernel detaches a dead process's links shortly after it exits);
      * returns whether it is attached at the end.
+     *
+     * @param interfaceName an interface in the namespace
+     * @param attached      the state to wait for
+     * @param limit         how long to wait
+     * @return whether XDP is attached at the end
+     * @throws InterruptedException when interrupted while waiting
      */
     public boolean awaitXdp(String interfaceName, boolean attached, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
@@ -100,7 +142,14 @@ public final class NetworkNamespace implements AutoCloseable {
         return hasXdp(interfaceName);
     }
 
-    /** Runs {@code task} on a new thread that has joined this namespace. */
+    /**
+     * Runs {@code task} on a new thread that has joined this namespace.
+     *
+     * @param <T>  what the task returns
+     * @param task the code to run
+     * @return what it returned
+     * @throws Exception what it threw
+     */
     public <T> T inside(Callable<T> task) throws Exception {
         FutureTask<T> future = new FutureTask<>(() -> {
             try {

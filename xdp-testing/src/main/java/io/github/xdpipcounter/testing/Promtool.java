@@ -17,7 +17,13 @@ public final class Promtool {
     private Promtool() {
     }
 
-    /** What promtool prints about {@code exposition}; empty when it has nothing to say. */
+    /**
+     * What promtool prints about {@code exposition}; empty when it has nothing to say.
+     *
+     * @param exposition a scrape in the Prometheus text format
+     * @return promtool's findings
+     * @throws Exception when promtool cannot be run
+     */
     public static String checkMetrics(String exposition) throws Exception {
         String promtool = Files.isExecutable(Path.of("/usr/bin/promtool")) ? "/usr/bin/promtool" : null;
         if (promtool == null) {

@@ -14,6 +14,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * and Surefire reports the skip with its reason.
  */
 public final class RootCondition implements ExecutionCondition {
+    /** Made by JUnit for {@link RequiresRoot}. */
+    public RootCondition() {
+    }
+
     private static final String REASON = "needs root (loads BPF programs, makes network namespaces): run scripts/test as root";
 
     @Override
@@ -27,7 +31,11 @@ public final class RootCondition implements ExecutionCondition {
         return ConditionEvaluationResult.disabled(REASON);
     }
 
-    /** The effective uid, from /proc: Java has no portable way to ask. */
+    /**
+     * The effective uid, from /proc: Java has no portable way to ask.
+     *
+     * @return whether this process runs as uid 0
+     */
     public static boolean isRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -31,7 +31,13 @@ public final class TestPki {
             keyUsage=critical,keyCertSign,cRLSign
             """;
 
-    /** A certificate, its key and its serial number. */
+    /**
+     * A certificate, its key and its serial number.
+     *
+     * @param cert   the certificate, PEM
+     * @param key    its private key, PEM
+     * @param serial its serial number
+     */
     public record Issued(Path cert, Path key, BigInteger serial) {
     }
 
@@ -66,37 +72,66 @@ public final class TestPki {
         this.chainedServer = new Issued(chain, leaf.key(), leaf.serial());
     }
 
+    /**
+     * Makes the PKI in {@code dir} with openssl.
+     *
+     * @param dir an empty directory
+     * @return the PKI
+     */
     public static TestPki create(Path dir) {
         return new TestPki(dir);
     }
 
-    /** {@link #server}'s key as PKCS#1 ({@code BEGIN RSA PRIVATE KEY}). */
+    /**
+     * {@link #server}'s key as PKCS#1 ({@code BEGIN RSA PRIVATE KEY}).
+     *
+     * @return the key file
+     */
     public Path serverKeyAsPkcs1() {
         Path key = dir.resolve("server-1.rsa.pem");
         openssl("rsa", "-in", server.key().toString(), "-traditional", "-out", key.toString());
         return key;
     }
 
-    /** An EC key in SEC1 form ({@code BEGIN EC PRIVATE KEY}, after {@code BEGIN EC PARAMETERS}). */
+    /**
+     * An EC key in SEC1 form ({@code BEGIN EC PRIVATE KEY}, after {@code BEGIN EC PARAMETERS}).
+     *
+     * @return the key file
+     */
     public Path sec1Key() {
         Path key = dir.resolve("sec1.pem");
         openssl("ecparam", "-genkey", "-name", "prime256v1", "-out", key.toString());
         return key;
     }
 
-    /** {@link #server}'s key, encrypted PKCS#8 ({@code BEGIN ENCRYPTED PRIVATE KEY}). */
+    /**
+     * {@link #server}'s key, encrypted PKCS#8 ({@code BEGIN ENCRYPTED PRIVATE KEY}).
+     *
+     * @return the key file (password "secret")
+     */
     public Path encryptedKey() {
         Path key = dir.resolve("server-1.encrypted.pem");
         openssl("pkcs8", "-topk8", "-in", server.key().toString(), "-passout", "pass:secret", "-out", key.toString());
         return key;
     }
 
-    /** A bcrypt hash of {@code password} as {@code htpasswd -nbB} makes it ($2y$, its default cost 5). */
+    /**
+     * A bcrypt hash of {@code password} as {@code htpasswd -nbB} makes it ($2y$, its default cost 5).
+     *
+     * @param password the password
+     * @return the hash
+     */
     public static String bcrypt(String password) {
         return bcrypt(password, 5);
     }
 
-    /** A bcrypt hash of {@code password} made by {@code htpasswd -nbB -C cost}. */
+    /**
+     * A bcrypt hash of {@code password} made by {@code htpasswd -nbB -C cost}.
+     *
+     * @param password the password
+     * @param cost     the bcrypt cost
+     * @return the hash
+     */
     public static String bcrypt(String password, int cost) {
         String line = Commands.run(LIMIT, TestTools.require("htpasswd", "apache2-utils"),
                 "-nbB", "-C", Integer.toString(cost), "user", password).strip();

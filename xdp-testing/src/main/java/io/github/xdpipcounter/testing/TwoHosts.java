@@ -18,9 +18,13 @@ import java.util.regex.Pattern;
  * addresses of each network. Closing removes both namespaces.
  */
 public final class TwoHosts implements AutoCloseable {
+    /** The counter host's IPv4 address. */
     public static final String COUNTER_V4 = "10.203.0.1";
+    /** The counter host's IPv6 address. */
     public static final String COUNTER_V6 = "fd00:203::1";
+    /** The peer's IPv4 addresses: the sources of {@link #sendFromPeer}. */
     public static final List<String> PEER_V4 = List.of("10.203.0.2", "10.203.0.3", "10.203.0.4");
+    /** The peer's IPv6 addresses: the sources of {@link #sendFromPeer}. */
     public static final List<String> PEER_V6 = List.of("fd00:203::2", "fd00:203::3", "fd00:203::4");
 
     /** Where {@link #sendFromManySources} takes its source addresses: no host has them. */
@@ -29,9 +33,13 @@ public final class TwoHosts implements AutoCloseable {
     public static final int MAX_FRAMES = 1 << 20;
     private static final Pattern LINK_ADDRESS = Pattern.compile("link/ether ([0-9a-f:]{17})");
 
+    /** The namespace where the counter runs. */
     public final NetworkNamespace counter;
+    /** The namespace that sends. */
     public final NetworkNamespace peer;
+    /** The counter's end of the veth pair: attach there. */
     public final String counterInterface;
+    /** The peer's end of the veth pair. */
     public final String peerInterface;
 
     private TwoHosts(NetworkNamespace counter, NetworkNamespace peer, String counterInterface, String peerInterface) {
@@ -41,6 +49,11 @@ public final class TwoHosts implements AutoCloseable {
         this.peerInterface = peerInterface;
     }
 
+    /**
+     * Makes both namespaces and the veth pair between them, with their addresses.
+     *
+     * @return the hosts: close them to remove everything
+     */
     public static TwoHosts create() {
         NetworkNamespace counter = NetworkNamespace.create("ctr");
         NetworkNamespace peer = null;
@@ -87,6 +100,10 @@ public final class TwoHosts implements AutoCloseable {
      * one TCP connection attempt to {@code tcpPort} (nothing listens: one SYN,
      * answered by a reset) from each source address, to the counter host.
      * Bounded: a fixed number of packets, and a time limit.
+     *
+     * @param datagrams UDP datagrams per source
+     * @param udpPort   their destination port
+     * @param tcpPort   where each source tries to connect
      */
     public void sendFromPeer(int datagrams, int udpPort, int tcpPort) {
         String script = """
@@ -121,6 +138,9 @@ public final class TwoHosts implements AutoCloseable {
      * holds those addresses, and no neighbour resolution can hold a datagram
      * back, so that a window holds thousands of sources in milliseconds.
      * Bounded: at most 64,000 sources, a time limit.
+     *
+     * @param sources how many sources
+     * @param udpPort the destination port
      */
     public void sendFromManySources(int sources, int udpPort) {
         if (sources < 1 || sources > 64_000) {
@@ -148,6 +168,8 @@ public final class TwoHosts implements AutoCloseable {
      * frames, a time limit.
      *
      * @return how long writing the frames took, the sender's start-up left out
+     *
+     * @param frames the frames, each from its Ethernet header on
      */
     public Duration sendFrames(List<byte[]> frames) {
         if (frames.isEmpty() || frames.size() > MAX_FRAMES) {
@@ -194,12 +216,20 @@ public final class TwoHosts implements AutoCloseable {
         }
     }
 
-    /** The link address of the counter's end of the link: where frames from the peer go. */
+    /**
+     * The link address of the counter's end of the link: where frames from the peer go.
+     *
+     * @return the link address
+     */
     public byte[] counterLinkAddress() {
         return linkAddress(counter, counterInterface);
     }
 
-    /** The link address of the peer's end of the link. */
+    /**
+     * The link address of the peer's end of the link.
+     *
+     * @return the link address
+     */
     public byte[] peerLinkAddress() {
         return linkAddress(peer, peerInterface);
     }

@@ -8,29 +8,53 @@ import java.util.Map;
  * both; only the operator hints are BPF's own.
  */
 public final class Errno {
+    /** Operation not permitted. */
     public static final int EPERM = 1;
+    /** No such entry. */
     public static final int ENOENT = 2;
+    /** Interrupted by a signal. */
     public static final int EINTR = 4;
+    /** No such device or address. */
     public static final int ENXIO = 6;
+    /** Argument list too long. */
     public static final int E2BIG = 7;
+    /** Bad file descriptor. */
     public static final int EBADF = 9;
+    /** Try again. */
     public static final int EAGAIN = 11;
+    /** Out of memory. */
     public static final int ENOMEM = 12;
+    /** Permission denied. */
     public static final int EACCES = 13;
+    /** Bad address. */
     public static final int EFAULT = 14;
+    /** Device or resource busy. */
     public static final int EBUSY = 16;
+    /** Already exists. */
     public static final int EEXIST = 17;
+    /** No such device. */
     public static final int ENODEV = 19;
+    /** Invalid argument. */
     public static final int EINVAL = 22;
+    /** Too many open files in the system. */
     public static final int ENFILE = 23;
+    /** Too many open files. */
     public static final int EMFILE = 24;
+    /** No space left. */
     public static final int ENOSPC = 28;
+    /** Function not implemented. */
     public static final int ENOSYS = 38;
+    /** Protocol not supported. */
     public static final int EPROTONOSUPPORT = 93;
+    /** Operation not supported. */
     public static final int EOPNOTSUPP = 95;
+    /** Address family not supported. */
     public static final int EAFNOSUPPORT = 97;
+    /** Address already in use. */
     public static final int EADDRINUSE = 98;
+    /** Address not available. */
     public static final int EADDRNOTAVAIL = 99;
+    /** No buffer space available. */
     public static final int ENOBUFS = 105;
     /** Kernel-internal "not supported", which bpf(2) leaks to userspace. */
     public static final int ENOTSUPP = 524;
@@ -68,13 +92,23 @@ public final class Errno {
     private Errno() {
     }
 
-    /** "EPERM (operation not permitted)", or "errno 123" for a value we do not name. */
+    /**
+     * "EPERM (operation not permitted)", or "errno 123" for a value we do not name.
+     *
+     * @param errno a positive errno value
+     * @return its symbol and meaning
+     */
     public static String describe(int errno) {
         Name name = NAMES.get(errno);
         return name == null ? "errno " + errno : name.symbol() + " (" + name.description() + ")";
     }
 
-    /** "EPERM", or "errno 123" for a value we do not name. */
+    /**
+     * "EPERM", or "errno 123" for a value we do not name.
+     *
+     * @param errno a positive errno value
+     * @return its symbol
+     */
     public static String name(int errno) {
         Name name = NAMES.get(errno);
         return name == null ? "errno " + errno : name.symbol();

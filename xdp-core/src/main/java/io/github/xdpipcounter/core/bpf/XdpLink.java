@@ -32,6 +32,11 @@ public final class XdpLink implements AutoCloseable {
      * @throws IllegalArgumentException when there is no such interface
      * @throws BpfException             when the kernel refuses (EBUSY: another XDP program
      *                                  is attached; EOPNOTSUPP: the driver lacks the mode)
+     *
+     * @param program       an XDP program
+     * @param interfaceName the interface
+     * @param mode          the attach mode
+     * @return the link: close it to detach
      */
     public static XdpLink attach(BpfProgram program, String interfaceName, XdpMode mode) {
         int index = NetworkInterfaces.indexOf(interfaceName);
@@ -61,22 +66,38 @@ public final class XdpLink implements AutoCloseable {
         return Errno.hint(errno);
     }
 
-    /** The name of the interface the program was attached to. */
+    /**
+     * The name of the interface the program was attached to.
+     *
+     * @return the name
+     */
     public String interfaceName() {
         return interfaceName;
     }
 
-    /** The kernel's index of that interface when the program was attached. */
+    /**
+     * The kernel's index of that interface when the program was attached.
+     *
+     * @return the index
+     */
     public int interfaceIndex() {
         return interfaceIndex;
     }
 
-    /** The mode the program was attached in. */
+    /**
+     * The mode the program was attached in.
+     *
+     * @return the mode
+     */
     public XdpMode mode() {
         return mode;
     }
 
-    /** Whether this link is still open here: false once {@link #close()} was called. */
+    /**
+     * Whether this link is still open here: false once {@link #close()} was called.
+     *
+     * @return whether open
+     */
     public boolean isAttached() {
         return fd.isOpen();
     }
@@ -87,6 +108,8 @@ public final class XdpLink implements AutoCloseable {
      * deleted (the kernel then detached the program) or renamed: the link
      * counts nothing any more, and an interface of that name, if one comes
      * back, needs a new link.
+     *
+     * @return whether the interface is still there
      */
     public boolean isCurrent() {
         try {
