@@ -38,15 +38,13 @@ public final class TwoHosts implements AutoCloseable {
     /** The namespace that sends. */
     public final NetworkNamespace peer;
     /** The counter's end of the veth pair: attach there. */
-    public final String counterInterface;
+    public final String counterInterface = NetworkNamespace.interfaceName("xc");
     /** The peer's end of the veth pair. */
-    public final String peerInterface;
+    public final String peerInterface = NetworkNamespace.interfaceName("xp");
 
-    private TwoHosts(NetworkNamespace counter, NetworkNamespace peer, String counterInterface, String peerInterface) {
+    private TwoHosts(NetworkNamespace counter, NetworkNamespace peer) {
         this.counter = counter;
         this.peer = peer;
-        this.counterInterface = counterInterface;
-        this.peerInterface = peerInterface;
     }
 
     /**
@@ -59,8 +57,7 @@ public final class TwoHosts implements AutoCloseable {
         NetworkNamespace peer = null;
         try {
             peer = NetworkNamespace.create("peer");
-            TwoHosts hosts = new TwoHosts(counter, peer, NetworkNamespace.interfaceName("xc"),
-                    NetworkNamespace.interfaceName("xp"));
+            TwoHosts hosts = new TwoHosts(counter, peer);
             hosts.link();
             return hosts;
         } catch (RuntimeException e) {
