@@ -23,27 +23,31 @@ import java.util.regex.Pattern;
  *
  * <p>Run by the build with the JDK's source launcher (no dependencies):
  * <pre>
- * java -cp CLASSPATH BpfObjectGenerator.java OBJECT_RESOURCE HEADER_RESOURCE OUTPUT_DIR CLASS_NAME
+ * java -cp CLASSPATH BpfObjectGenerator.java OBJECT_RESOURCE HEADER_RESOURCE OUTPUT_DIR CLASS_NAME OWNER_CLASS
  * </pre>
  * The object and the header are read from the class path, where the bpf
  * module puts them, whether it was built in this reactor or comes from a
- * repository.
+ * repository. At run time the generated class gets the object's bytes from
+ * OWNER_CLASS (its static {@code object()}), the bpf module's own class: on
+ * the module path only a class of that module can read its resources.
  */
 public final class BpfObjectGenerator {
     private BpfObjectGenerator() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            throw new IllegalArgumentException("usage: BpfObjectGenerator OBJECT_RESOURCE HEADER_RESOURCE OUTPUT_DIR CLASS_NAME");
+        if (args.length != 5) {
+            throw new IllegalArgumentException(
+                    "usage: BpfObjectGenerator OBJECT_RESOURCE HEADER_RESOURCE OUTPUT_DIR CLASS_NAME OWNER_CLASS");
         }
         String objectResource = args[0];
         String headerResource = args[1];
         Path outputDir = Path.of(args[2]);
         String className = args[3];
+        String ownerClass = args[4];
         ObjectFile object = ObjectFile.parse(resource(objectResource));
         List<CEnum> enums = CEnum.parseAll(new String(resource(headerResource), StandardCharsets.UTF_8));
-        String source = new JavaWriter(className, "/" + objectResource, object, enums).write();
+        String source = new JavaWriter(className, "/" + objectResource, ownerClass, object, enums).write();
         int dot = className.lastIndexOf('.');
         Path file = outputDir.resolve(className.substring(0, dot).replace('.', '/'))
                 .resolve(className.substring(dot + 1) + ".java");
@@ -260,15 +264,17 @@ public final class BpfObjectGenerator {
         private final String packageName;
         private final String simpleName;
         private final String resource;
+        private final String ownerClass;
         private final ObjectFile object;
         private final List<CEnum> enums;
         private final StringBuilder out = new StringBuilder();
 
-        JavaWriter(String className, String resource, ObjectFile object, List<CEnum> enums) {
+        JavaWriter(String className, String resource, String ownerClass, ObjectFile object, List<CEnum> enums) {
             int dot = className.lastIndexOf('.');
             this.packageName = className.substring(0, dot);
             this.simpleName = className.substring(dot + 1);
             this.resource = resource;
+            this.ownerClass = ownerClass;
             this.object = object;
             this.enums = enums;
         }
@@ -284,6 +290,7 @@ public final class BpfObjectGenerator {
             line("import io.github.xdpipcounter.core.bpf.BpfProgram;");
             line("import io.github.xdpipcounter.core.bpf.BpfVariable;");
             line("import io.github.xdpipcounter.core.bpf.OpenBpfObject;");
+            line("import " + ownerClass + ";");
             line("");
             line("/**");
             line(" * The BPF object " + objectName + ": its maps, programs and global variables");
@@ -291,14 +298,13 @@ public final class BpfObjectGenerator {
             line(" */");
             line("final class " + simpleName + " {");
             line("    static final String NAME = \"" + objectName + "\";");
-            line("    static final String RESOURCE = \"" + resource + "\";");
             line("");
             line("    private " + simpleName + "() {");
             line("    }");
             line("");
             line("    /** Opens the object shipped in the bpf jar; nothing reaches the kernel until load. */");
             line("    static OpenBpfObject open() {");
-            line("        return OpenBpfObject.openResource(NAME, " + simpleName + ".class, RESOURCE);");
+            line("        return OpenBpfObject.open(NAME, " + ownerClass.substring(ownerClass.lastIndexOf('.') + 1) + ".object());");
             line("    }");
             line("");
             writeKind("Map", "the maps of section .maps", "BpfMap", "map", object.maps());

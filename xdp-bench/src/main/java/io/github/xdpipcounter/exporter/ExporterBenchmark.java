@@ -2,9 +2,6 @@ package io.github.xdpipcounter.exporter;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetAddress;
@@ -24,17 +21,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import io.github.xdpipcounter.core.CounterProgram;
 import io.github.xdpipcounter.core.PortSelection;
+import io.github.xdpipcounter.core.TestRunWindows;
 import io.github.xdpipcounter.core.Version;
 import io.github.xdpipcounter.core.Window;
 import io.github.xdpipcounter.core.bpf.SystemLibbpf;
 
-import static io.github.xdpipcounter.core.testing.Frames.ETH_P_IP;
-import static io.github.xdpipcounter.core.testing.Frames.IPPROTO_TCP;
-import static io.github.xdpipcounter.core.testing.Frames.ethernet;
-import static io.github.xdpipcounter.core.testing.Frames.ipv4;
-import static io.github.xdpipcounter.core.testing.Frames.tcp;
 
 /**
  * What serving costs with big windows: /metrics scrape latency and /list
@@ -65,9 +57,8 @@ public final class ExporterBenchmark {
         int max = Arrays.stream(sizes).max().orElseThrow();
         System.out.printf("exporter benchmark: --ports %s; windows of %s IPv4 sources spread over %d ports%n",
                 ports, Arrays.toString(sizes), portList.length);
-        try (CounterProgram program = CounterProgram.load(max + max / 4);
+        try (TestRunWindows program = TestRunWindows.load(max + max / 4, selection);
              Exporter exporter = Exporter.bind(new ExporterConfig(InetAddress.getLoopbackAddress(), 0, true))) {
-            program.selectPorts(selection);
             AtomicReference<Window> latest = new AtomicReference<>();
             CounterInfo info = new CounterInfo(Version.current(), SystemLibbpf.version(), List.of("bench0"), "skb",
                     selection, Duration.ofSeconds(60), max + max / 4);
@@ -77,7 +68,7 @@ public final class ExporterBenchmark {
             Stats healthy = scrape(base + "/-/healthy", false);
             System.out.printf("baseline  /-/healthy round trip: median %.2f ms, p99 %.2f ms%n", healthy.median(), healthy.p99());
             for (int n : sizes) {
-                Window window = fill(program, n, portList);
+                Window window = program.fill(n, portList);
                 latest.set(window);
                 metrics.windowCompleted(window);
                 for (boolean gzip : new boolean[] {false, true}) {
@@ -88,28 +79,6 @@ public final class ExporterBenchmark {
                 }
                 serveList(base + "/list", window, n);
             }
-        }
-    }
-
-    /** Fills a generation with n distinct sources spread over the ports, then completes the window. */
-    private static Window fill(CounterProgram program, int n, int[] ports) {
-        try (Arena arena = Arena.ofConfined()) {
-            byte[] template = ethernet(ETH_P_IP, ipv4("10.0.0.0", "192.0.2.1", IPPROTO_TCP, tcp(40000, 443)));
-            MemorySegment frame = arena.allocate(template.length);
-            frame.copyFrom(MemorySegment.ofArray(template));
-            long saddr = 14 + 12;
-            long dport = 14 + 20 + 2;
-            program.tick();
-            for (int i = 0; i < n; i++) {
-                frame.set(ValueLayout.JAVA_INT_UNALIGNED, saddr, Integer.reverseBytes(0x0a000000 + i));
-                frame.set(ValueLayout.JAVA_SHORT_UNALIGNED, dport, Short.reverseBytes((short) ports[i % ports.length]));
-                program.program().testRun(frame, 1);
-            }
-            Window window = program.completeWindow();
-            if (window.sourceCount() != n || window.capacityExceeded()) {
-                throw new IllegalStateException("expected " + n + " sources, got " + window);
-            }
-            return window;
         }
     }
 

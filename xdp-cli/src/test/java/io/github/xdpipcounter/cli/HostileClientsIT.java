@@ -26,10 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import io.github.xdpipcounter.core.testing.NetworkNamespace;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
-import io.github.xdpipcounter.exporter.Exposition;
+import io.github.xdpipcounter.testing.NetworkNamespace;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
+import io.github.xdpipcounter.testing.Exposition;
 import io.github.xdpipcounter.exporter.JdkHttpServerSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.github.xdpipcounter.core.testing.NetworkNamespace;
+import io.github.xdpipcounter.testing.NetworkNamespace;
 
 /** Plain HTTP GETs made from inside a test namespace (where the tool and Prometheus listen). */
 final class Http {

@@ -15,10 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.xdpipcounter.core.testing.Commands;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
-import io.github.xdpipcounter.exporter.Exposition;
+import io.github.xdpipcounter.testing.Commands;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
+import io.github.xdpipcounter.testing.Exposition;
 
 import static io.github.xdpipcounter.cli.PeerTraffic.DATAGRAMS;
 import static io.github.xdpipcounter.cli.PeerTraffic.TCP_PORT;

@@ -3,7 +3,7 @@ package io.github.xdpipcounter.cli;
 import java.util.List;
 import java.util.Map;
 
-import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.testing.TwoHosts;
 import io.github.xdpipcounter.exporter.Exposition;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import io.github.xdpipcounter.core.testing.Frames;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
-import io.github.xdpipcounter.exporter.Exposition;
+import io.github.xdpipcounter.testing.Frames;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
+import io.github.xdpipcounter.testing.Exposition;
 import io.github.xdpipcounter.exporter.SeriesLimits;
 
 import static org.assertj.core.api.Assertions.assertThat;

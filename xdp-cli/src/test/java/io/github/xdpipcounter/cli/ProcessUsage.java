@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
-import io.github.xdpipcounter.core.testing.Commands;
+import io.github.xdpipcounter.testing.Commands;
 
 /**
  * What a running JVM uses, seen from outside it: live heap after a full

@@ -13,7 +13,7 @@ import java.util.stream.StreamSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.github.xdpipcounter.core.testing.NetworkNamespace;
+import io.github.xdpipcounter.testing.NetworkNamespace;
 
 /**
  * A real Prometheus server (Debian's), started inside a test namespace with

@@ -2,8 +2,8 @@ package io.github.xdpipcounter.cli;
 
 import java.time.Duration;
 
-import io.github.xdpipcounter.core.testing.NetworkNamespace;
-import io.github.xdpipcounter.exporter.Exposition;
+import io.github.xdpipcounter.testing.NetworkNamespace;
+import io.github.xdpipcounter.testing.Exposition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

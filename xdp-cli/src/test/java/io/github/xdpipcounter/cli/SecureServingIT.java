@@ -8,10 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
-import io.github.xdpipcounter.exporter.Curl;
-import io.github.xdpipcounter.exporter.TestPki;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
+import io.github.xdpipcounter.testing.Curl;
+import io.github.xdpipcounter.testing.TestPki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
-import io.github.xdpipcounter.exporter.Exposition;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
+import io.github.xdpipcounter.testing.Exposition;
 
 import static io.github.xdpipcounter.cli.PeerTraffic.DATAGRAMS;
 import static io.github.xdpipcounter.cli.PeerTraffic.TCP_PORT;

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
-import io.github.xdpipcounter.exporter.Exposition;
-import io.github.xdpipcounter.exporter.Promtool;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
+import io.github.xdpipcounter.testing.Exposition;
+import io.github.xdpipcounter.testing.Promtool;
 
 import static io.github.xdpipcounter.cli.PeerTraffic.DATAGRAMS;
 import static io.github.xdpipcounter.cli.PeerTraffic.TCP_PORT;

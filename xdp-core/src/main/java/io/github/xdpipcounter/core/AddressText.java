@@ -16,13 +16,23 @@ public final class AddressText {
     private AddressText() {
     }
 
-    /** The address as RFC 5952 (IPv6) or dotted-quad (IPv4) text, without a scope or host name. */
+    /**
+     * The address as RFC 5952 (IPv6) or dotted-quad (IPv4) text, without a scope or host name.
+     *
+     * @param address an IPv4 or IPv6 address
+     * @return its text
+     */
     public static String of(InetAddress address) {
         byte[] bytes = address.getAddress();
         return address instanceof Inet4Address ? ipv4(bytes, 0) : ipv6(bytes);
     }
 
-    /** IPv6 text for 16 address bytes, network order. */
+    /**
+     * IPv6 text for 16 address bytes, network order.
+     *
+     * @param bytes the address
+     * @return its RFC 5952 text
+     */
     public static String ipv6(byte[] bytes) {
         if (bytes.length != 16) {
             throw new IllegalArgumentException("an IPv6 address has 16 bytes, not " + bytes.length);

@@ -22,8 +22,14 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(60);
     /** About 25 MB of kernel memory for the four generation maps. */
     public static final int DEFAULT_MAX_SOURCES = 65_536;
+    /** How often the program's clock is refreshed unless told: first and last seen are this precise. */
     public static final Duration DEFAULT_TICK = Duration.ofMillis(100);
 
+    /**
+     * Checks every component.
+     *
+     * @throws IllegalArgumentException for no interface, a window under 1 ms, fewer than 1 source or a tick that is not positive
+     */
     public CounterConfig {
         interfaces = List.copyOf(Objects.requireNonNull(interfaces, "interfaces"));
         if (interfaces.isEmpty()) {

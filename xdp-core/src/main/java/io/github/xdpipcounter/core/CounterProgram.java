@@ -14,7 +14,7 @@ import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
 import io.github.xdpipcounter.core.bpf.BpfObject;
 import io.github.xdpipcounter.core.bpf.BpfProgram;
 import io.github.xdpipcounter.core.bpf.OpenBpfObject;
-import io.github.xdpipcounter.core.bpf.XicGlobals;
+import io.github.xdpipcounter.core.internal.layout.XicGlobals;
 
 /**
  * The loaded xdp_ip_counter program with its maps, and the parts that
@@ -22,11 +22,11 @@ import io.github.xdpipcounter.core.bpf.XicGlobals;
  * (the traffic filter), {@link Generations} (the window flip and the drain)
  * and {@link StatisticsReader}. It loads
  * them together and closes them together; {@link IpCounter} drives one on a
- * schedule, tests and embedders may drive one by hand (for instance
- * through {@link BpfProgram#testRun}). It attaches nowhere: links belong
- * to {@link InterfaceAttachments}.
+ * schedule, tests and benchmarks drive one by hand (for instance through
+ * {@link BpfProgram#testRun}). It attaches nowhere: links belong to
+ * {@link InterfaceAttachments}. Not API: embedders use {@link IpCounter}.
  */
-public final class CounterProgram implements AutoCloseable {
+final class CounterProgram implements AutoCloseable {
     private final BpfObject object;
     private final Maps maps;
     private final BpfProgram program;

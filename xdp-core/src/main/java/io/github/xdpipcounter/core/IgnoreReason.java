@@ -50,12 +50,20 @@ public enum IgnoreReason {
         };
     }
 
-    /** A snake_case name for metric labels. */
+    /**
+     * A snake_case name for metric labels.
+     *
+     * @return the label
+     */
     public String label() {
         return label;
     }
 
-    /** The index in xic_stats.ignored: its enum xic_ignore_reason value. */
+    /**
+     * The index in xic_stats.ignored: its enum xic_ignore_reason value.
+     *
+     * @return the code
+     */
     public int code() {
         return twin.code();
     }

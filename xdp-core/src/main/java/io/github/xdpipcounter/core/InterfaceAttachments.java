@@ -7,7 +7,6 @@ import java.util.Map;
 
 import io.github.xdpipcounter.core.bpf.BpfException;
 import io.github.xdpipcounter.core.bpf.BpfProgram;
-import io.github.xdpipcounter.core.bpf.NetworkInterfaces;
 import io.github.xdpipcounter.core.bpf.XdpLink;
 import io.github.xdpipcounter.core.bpf.XdpMode;
 import io.github.xdpipcounter.core.netlink.LinkEvent;
@@ -102,13 +101,12 @@ final class InterfaceAttachments implements AutoCloseable {
         }
         for (String name : new ArrayList<>(links.keySet())) {
             XdpLink link = links.get(name);
-            int index = currentIndex(name);
-            if (link != null && link.interfaceIndex() != index) {
+            if (link != null && !link.isCurrent()) {
                 detached(name, link, "is gone");
                 link = null;
             }
-            if (link == null && index != 0) {
-                reattach(name);
+            if (link == null) {
+                reattach(name); // does nothing while no interface has the name
             }
         }
     }
@@ -131,14 +129,6 @@ final class InterfaceAttachments implements AutoCloseable {
         } catch (BpfException e) {
             LOGGER.log(System.Logger.Level.ERROR, "interface " + name + " is back, but attaching to it failed: "
                     + e.getMessage());
-        }
-    }
-
-    private static int currentIndex(String name) {
-        try {
-            return NetworkInterfaces.indexOf(name);
-        } catch (IllegalArgumentException missing) {
-            return 0;
         }
     }
 

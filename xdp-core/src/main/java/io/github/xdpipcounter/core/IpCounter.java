@@ -60,6 +60,9 @@ public final class IpCounter implements AutoCloseable {
      *
      * @throws IllegalArgumentException for an interface that does not exist
      * @throws io.github.xdpipcounter.core.bpf.BpfException when the kernel refuses
+     *
+     * @param config how it runs
+     * @return the running counter
      */
     public static IpCounter start(CounterConfig config) {
         CounterProgram program = CounterProgram.load(config.maxSources());
@@ -131,6 +134,9 @@ public final class IpCounter implements AutoCloseable {
     /**
      * Ends the current window now, publishes it to {@link #latest()} and the
      * listeners, and starts the next. The regular schedule goes on.
+     *
+     * @return the window just completed
+     * @throws IllegalStateException when the counter is closed
      */
     public Window completeWindow() {
         Window window;
@@ -151,20 +157,38 @@ public final class IpCounter implements AutoCloseable {
         return window;
     }
 
-    /** The last completed window, if one has completed. */
+    /**
+     * The last completed window, if one has completed.
+     *
+     * @return the window, or empty before the first
+     */
     public Optional<Window> latest() {
         return Optional.ofNullable(latest.get());
     }
 
+    /**
+     * Calls {@code listener} with every window completed from now on.
+     *
+     * @param listener the listener
+     */
     public void addListener(WindowListener listener) {
         listeners.add(listener);
     }
 
+    /**
+     * Stops calling {@code listener}.
+     *
+     * @param listener the listener
+     */
     public void removeListener(WindowListener listener) {
         listeners.remove(listener);
     }
 
-    /** Changes the counted ports from the next packet on, without reloading. */
+    /**
+     * Changes the counted ports from the next packet on, without reloading.
+     *
+     * @param ports the ports to count
+     */
     public void selectPorts(PortSelection ports) {
         program.selectPorts(ports);
     }
@@ -210,6 +234,12 @@ public final class IpCounter implements AutoCloseable {
         program.listeningPorts(ports);
     }
 
+    /**
+     * The configuration it was started with (its ports and filter, even after
+     * {@link #selectPorts} and {@link #filter(TrafficFilter)}).
+     *
+     * @return the configuration
+     */
     public CounterConfig config() {
         return config;
     }
@@ -219,6 +249,8 @@ public final class IpCounter implements AutoCloseable {
      * program is attached to it now. An interface that is deleted is detached
      * by the kernel and reported here at once; when an interface of the same
      * name appears, the program is attached to it again.
+     *
+     * @return the interfaces and their state
      */
     public List<Attachment> attachments() {
         return attachments.state();
@@ -238,6 +270,8 @@ public final class IpCounter implements AutoCloseable {
      * than two window lengths (and a second) ago. False when the counter is
      * closed, or when windows stopped completing (a flip that hangs, a
      * process stalled for long).
+     *
+     * @return whether windows complete on time
      */
     public boolean windowsOnTime() {
         WindowSchedule current = schedule;

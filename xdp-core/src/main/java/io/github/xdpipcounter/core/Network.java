@@ -2,7 +2,9 @@ package io.github.xdpipcounter.core;
 
 /** The network layer a source was seen on. */
 public enum Network {
+    /** IPv4: 4-byte addresses. */
     IPV4("IPv4", 4),
+    /** IPv6: 16-byte addresses. */
     IPV6("IPv6", 16);
 
     private final String label;
@@ -13,12 +15,20 @@ public enum Network {
         this.addressLength = addressLength;
     }
 
-    /** "IPv4" or "IPv6", as in metric labels and the JSON list. */
+    /**
+     * "IPv4" or "IPv6", as in metric labels and the JSON list.
+     *
+     * @return the label
+     */
     public String label() {
         return label;
     }
 
-    /** Address length in bytes. */
+    /**
+     * Address length in bytes.
+     *
+     * @return 4 or 16
+     */
     public int addressLength() {
         return addressLength;
     }

@@ -22,6 +22,7 @@ import java.util.stream.IntStream;
  * transport.
  */
 public final class PortSelection {
+    /** The highest port. */
     public static final int MAX_PORT = 65535;
     private static final PortSelection ALL = new PortSelection(null, false);
     private static final PortSelection LISTENING = new PortSelection(new BitSet(), true);
@@ -35,7 +36,11 @@ public final class PortSelection {
         this.listening = listening;
     }
 
-    /** Every port, 0 to 65535. */
+    /**
+     * Every port, 0 to 65535.
+     *
+     * @return the selection of every port
+     */
     public static PortSelection all() {
         return ALL;
     }
@@ -67,6 +72,9 @@ public final class PortSelection {
      * ranges, {@code 22,80,8000-8100}; a lone {@code 0} means every port.
      *
      * @throws IllegalArgumentException naming the bad element and the accepted form
+     *
+     * @param text the selection, e.g. {@code 22,80,8000-8100}
+     * @return the selection
      */
     public static PortSelection parse(String text) {
         String trimmed = text == null ? "" : text.trim();
@@ -121,7 +129,11 @@ public final class PortSelection {
         return port;
     }
 
-    /** True when every port is counted. */
+    /**
+     * True when every port is counted.
+     *
+     * @return whether every port is selected
+     */
     public boolean isAll() {
         return ports == null;
     }

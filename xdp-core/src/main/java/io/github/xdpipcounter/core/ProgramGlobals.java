@@ -4,7 +4,7 @@ import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.Map;
 
-import io.github.xdpipcounter.core.bpf.XicGlobals;
+import io.github.xdpipcounter.core.internal.layout.XicGlobals;
 
 /**
  * What userspace tells the running program through its global variable:

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.IntPredicate;
 
-import io.github.xdpipcounter.core.bpf.XicKeyLayout;
-import io.github.xdpipcounter.core.bpf.XicRecordLayout;
+import io.github.xdpipcounter.core.internal.layout.XicKeyLayout;
+import io.github.xdpipcounter.core.internal.layout.XicRecordLayout;
 
 /**
  * One network's sources of one window, kept as the kernel handed them over:

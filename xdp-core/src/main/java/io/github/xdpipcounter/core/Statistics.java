@@ -21,22 +21,39 @@ public final class Statistics {
         this.insertFailed = insertFailed;
     }
 
-    /** Packets passed uncounted for this reason. */
+    /**
+     * Packets passed uncounted for this reason.
+     *
+     * @param reason why
+     * @return the packets
+     */
     public long ignored(IgnoreReason reason) {
         return ignored[reason.code()];
     }
 
-    /** Packets passed uncounted, for any reason. */
+    /**
+     * Packets passed uncounted, for any reason.
+     *
+     * @return the packets
+     */
     public long ignoredTotal() {
         return Arrays.stream(ignored).sum();
     }
 
-    /** Source records the program created; more than the window holds means some were evicted. */
+    /**
+     * Source records the program created; more than the window holds means some were evicted.
+     *
+     * @return the records
+     */
     public long inserted() {
         return inserted;
     }
 
-    /** Source records the program could not create (their packets were not counted). */
+    /**
+     * Source records the program could not create (their packets were not counted).
+     *
+     * @return the records
+     */
     public long insertFailed() {
         return insertFailed;
     }

@@ -7,7 +7,7 @@ import java.lang.foreign.ValueLayout;
 import io.github.xdpipcounter.core.XdpIpCounterObject.XicIgnoreReason;
 import io.github.xdpipcounter.core.bpf.BpfMap;
 import io.github.xdpipcounter.core.bpf.SystemLibbpf;
-import io.github.xdpipcounter.core.bpf.XicStats;
+import io.github.xdpipcounter.core.internal.layout.XicStats;
 
 /**
  * Reads the program's statistics map: per CPU, one {@code struct xic_stats}

@@ -15,8 +15,11 @@ import io.github.xdpipcounter.core.XdpIpCounterObject.XicTransport;
  * port filtered.
  */
 public enum Transport {
+    /** TCP, IP protocol 6. */
     TCP("TCP", 6, XicTransport.TCP),
+    /** UDP, IP protocol 17. */
     UDP("UDP", 17, XicTransport.UDP),
+    /** UDP-Lite, IP protocol 136. */
     UDP_LITE("UDP-Lite", 136, XicTransport.UDP_LITE),
     SCTP("SCTP", 132, XicTransport.SCTP),
     ICMP("ICMP", 1, XicTransport.ICMP),
@@ -63,7 +66,11 @@ public enum Transport {
         return label;
     }
 
-    /** The IP protocol number (IPv4 protocol, IPv6 next header). */
+    /**
+     * The IP protocol number (IPv4 protocol, IPv6 next header).
+     *
+     * @return the protocol number
+     */
     public int ipProtocol() {
         return ipProtocol;
     }

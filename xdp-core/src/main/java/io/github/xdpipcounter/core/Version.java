@@ -12,7 +12,11 @@ public final class Version {
     private Version() {
     }
 
-    /** For example "0.1.0" or "0.1.0-SNAPSHOT". */
+    /**
+     * For example "0.1.0" or "0.1.0-SNAPSHOT".
+     *
+     * @return the version
+     */
     public static String current() {
         return VERSION;
     }

@@ -80,12 +80,18 @@ public final class Window {
      * The window's number: 1 for a counter's first window, one more for each
      * window after it. It orders windows where wall-clock times cannot: after
      * a step of the wall clock, a later window may carry an earlier end.
+     *
+     * @return the number
      */
     public long sequence() {
         return sequence;
     }
 
-    /** When the window began, on the wall clock: {@link #end()} minus its length. */
+    /**
+     * When the window began, on the wall clock: {@link #end()} minus its length.
+     *
+     * @return the start
+     */
     public Instant start() {
         return span.start();
     }
@@ -95,12 +101,18 @@ public final class Window {
      * windows are timed on the monotonic clock, so a step of the wall clock
      * loses no window and stretches none, but shifts the labels of the
      * windows that follow it by the step.
+     *
+     * @return the end
      */
     public Instant end() {
         return span.end();
     }
 
-    /** How long the window ran, on the monotonic clock. */
+    /**
+     * How long the window ran, on the monotonic clock.
+     *
+     * @return the length
+     */
     public Duration duration() {
         return span.duration();
     }
@@ -110,12 +122,20 @@ public final class Window {
         return span.endMonotonicNanos();
     }
 
-    /** Every source of the window, IPv4 first; a read-only view decoded on access. */
+    /**
+     * Every source of the window, IPv4 first; a read-only view decoded on access.
+     *
+     * @return the sources
+     */
     public List<Source> sources() {
         return new SourceView();
     }
 
-    /** Calls {@code action} for each source, IPv4 first, without keeping them. */
+    /**
+     * Calls {@code action} for each source, IPv4 first, without keeping them.
+     *
+     * @param action called once per source
+     */
     public void forEachSource(Consumer<? super Source> action) {
         for (SourceTable table : tables) {
             for (int i = 0; i < table.count(); i++) {
@@ -124,17 +144,30 @@ public final class Window {
         }
     }
 
-    /** The number of (source, network, transport, port) records. */
+    /**
+     * The number of (source, network, transport, port) records.
+     *
+     * @return the records
+     */
     public int sourceCount() {
         return tables[0].count() + tables[1].count();
     }
 
-    /** The number of records of one network. */
+    /**
+     * The number of records of one network.
+     *
+     * @param network the network
+     * @return its records
+     */
     public int sourceCount(Network network) {
         return tables[network.ordinal()].count();
     }
 
-    /** Per destination port with any traffic: unique sources, packets and bytes, in a stable order. */
+    /**
+     * Per destination port with any traffic: unique sources, packets and bytes, in a stable order.
+     *
+     * @return one entry per (network, transport, port) with traffic
+     */
     public List<PortActivity> portActivity() {
         return ports;
     }
@@ -143,38 +176,74 @@ public final class Window {
      * Unique source addresses over several ports of one network and
      * transport: a source seen on two of them counts once. Exact, from the
      * window's records; it reads them all, so call it once per window.
+     *
+     * @param network   the network
+     * @param transport the transport
+     * @param ports     which destination ports count
+     * @return the distinct source addresses
      */
     public long distinctSources(Network network, Transport transport, IntPredicate ports) {
         return tables[network.ordinal()].distinctAddresses(transport, ports);
     }
 
-    /** Unique sources seen on one port; 0 when none. */
+    /**
+     * Unique sources seen on one port; 0 when none.
+     *
+     * @param network   the network
+     * @param transport the transport
+     * @param port      the destination port
+     * @return the sources
+     */
     public long uniqueSources(Network network, Transport transport, int port) {
         PortActivity activity = portIndex.get(PortTally.key(network, transport, port));
         return activity == null ? 0 : activity.uniqueSources();
     }
 
-    /** The port's activity, or an idle (all-zero) one. */
+    /**
+     * The port's activity, or an idle (all-zero) one.
+     *
+     * @param network   the network
+     * @param transport the transport
+     * @param port      the destination port
+     * @return its activity
+     */
     public PortActivity activity(Network network, Transport transport, int port) {
         PortActivity activity = portIndex.get(PortTally.key(network, transport, port));
         return activity != null ? activity : new PortActivity(network, transport, port, 0, 0, 0);
     }
 
-    /** Packets counted into the window's sources. */
+    /**
+     * Packets counted into the window's sources.
+     *
+     * @return the packets
+     */
     public long countedPackets() {
         return countedPackets;
     }
 
+    /**
+     * Bytes (whole frames) counted into the window's sources.
+     *
+     * @return the bytes
+     */
     public long countedBytes() {
         return countedBytes;
     }
 
-    /** Every packet the program saw: counted plus ignored. */
+    /**
+     * Every packet the program saw: counted plus ignored.
+     *
+     * @return the packets
+     */
     public long seenPackets() {
         return countedPackets + statistics.ignoredTotal();
     }
 
-    /** The program's own counters for the window: what it ignored, and the records it made. */
+    /**
+     * The program's own counters for the window: what it ignored, and the records it made.
+     *
+     * @return the statistics
+     */
     public Statistics statistics() {
         return statistics;
     }
@@ -183,12 +252,18 @@ public final class Window {
      * True when the window holds fewer sources than the program recorded: the
      * maps were full, older sources were evicted and their packets are
      * missing here. Raise the capacity (max sources) when this happens.
+     *
+     * @return whether sources were lost
      */
     public boolean capacityExceeded() {
         return evictedSources() > 0 || statistics.insertFailed() > 0;
     }
 
-    /** Source records evicted for lack of room (created by the program but not in this window). */
+    /**
+     * Source records evicted for lack of room (created by the program but not in this window).
+     *
+     * @return the records lost
+     */
     public long evictedSources() {
         return Math.max(0, statistics.inserted() - sourceCount());
     }
@@ -200,6 +275,8 @@ public final class Window {
      * protocol between the program and userspace is broken (the program reads
      * a clock userspace writes before each flip). A diagnostic, counted while
      * the window is built.
+     *
+     * @return the records; 0 in a correct run
      */
     public long sourcesTimedOutsideWindow() {
         return sourcesTimedOutside;

@@ -15,13 +15,13 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.xdpipcounter.core.testing.Frames;
+import io.github.xdpipcounter.testing.Frames;
 import io.github.xdpipcounter.core.testing.RecordKeys;
 import io.github.xdpipcounter.core.testing.ReferenceClassifier;
 import io.github.xdpipcounter.core.testing.ReferenceClassifier.Outcome;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.RequiresRoot;
 
-import static io.github.xdpipcounter.core.testing.Frames.*;
+import static io.github.xdpipcounter.testing.Frames.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

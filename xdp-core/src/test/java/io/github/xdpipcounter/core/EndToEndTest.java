@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import io.github.xdpipcounter.core.bpf.XdpMode;
 import io.github.xdpipcounter.core.testing.RecordKeys;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -9,7 +9,7 @@ import java.util.Set;
 import io.github.xdpipcounter.core.PacketTableTest.Case;
 import io.github.xdpipcounter.core.testing.ReferenceClassifier.Outcome;
 
-import static io.github.xdpipcounter.core.testing.Frames.*;
+import static io.github.xdpipcounter.testing.Frames.*;
 
 /**
  * The rows of {@link PacketTableTest} for the filters: each with the filter

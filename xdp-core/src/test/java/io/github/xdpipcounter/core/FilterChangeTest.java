@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 
 import io.github.xdpipcounter.core.bpf.BpfMap;
 import io.github.xdpipcounter.core.bpf.XicPrefixLayout;
-import io.github.xdpipcounter.core.testing.Frames;
+import io.github.xdpipcounter.testing.Frames;
 import io.github.xdpipcounter.core.testing.RecordKeys;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.RequiresRoot;
 
 import static io.github.xdpipcounter.core.SourceFilterTest.blocks;
-import static io.github.xdpipcounter.core.testing.Frames.*;
+import static io.github.xdpipcounter.testing.Frames.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
 import io.github.xdpipcounter.core.testing.RecordKeys;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.RequiresRoot;
 
-import static io.github.xdpipcounter.core.testing.Frames.*;
+import static io.github.xdpipcounter.testing.Frames.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -6,9 +6,11 @@ import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.xdpipcounter.core.testing.NetworkNamespace;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.core.bpf.XdpLink;
+import io.github.xdpipcounter.core.bpf.XdpMode;
+import io.github.xdpipcounter.testing.NetworkNamespace;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +58,20 @@ class InterfaceChurnTest {
             assertThat(counter.attachments()).noneMatch(Attachment::attached);
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isFalse();
             assertThat(hosts.counter.hasXdp(second)).isFalse();
+        }
+    }
+
+    /** What the counter rechecks with when link notifications were lost: is the link's interface still there? */
+    @Test
+    void aLinkIsCurrentUntilItsInterfaceIsDeletedAndNotWhenOneOfTheSameNameComesBack() throws Exception {
+        try (TwoHosts hosts = TwoHosts.create();
+             CounterProgram program = CounterProgram.load(1024);
+             XdpLink link = hosts.counter.inside(() -> XdpLink.attach(program.program(), hosts.counterInterface, XdpMode.SKB))) {
+            assertThat(hosts.counter.inside(link::isCurrent)).isTrue();
+            hosts.unlink();
+            assertThat(hosts.counter.inside(link::isCurrent)).isFalse();
+            hosts.relink();
+            assertThat(hosts.counter.inside(link::isCurrent)).as("a new interface, a new index").isFalse();
         }
     }
 

@@ -10,12 +10,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.xdpipcounter.core.testing.Frames;
+import io.github.xdpipcounter.testing.Frames;
 import io.github.xdpipcounter.core.testing.RecordKeys;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
-import io.github.xdpipcounter.core.testing.TwoHosts;
+import io.github.xdpipcounter.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.TwoHosts;
 
-import static io.github.xdpipcounter.core.testing.Frames.*;
+import static io.github.xdpipcounter.testing.Frames.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

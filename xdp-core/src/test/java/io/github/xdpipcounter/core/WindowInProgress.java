@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 
 import io.github.xdpipcounter.core.XdpIpCounterObject.Maps;
 import io.github.xdpipcounter.core.bpf.BpfMap;
-import io.github.xdpipcounter.core.bpf.XicRecordLayout;
+import io.github.xdpipcounter.core.internal.layout.XicRecordLayout;
 
 /**
  * Live reads of the window a {@link CounterProgram} is counting, for tests:

@@ -14,7 +14,7 @@ class WindowTest {
 
     @Test
     void anIpv4MappedSourceSeenOnIpv6StaysIpv6() {
-        Window window = WindowFixture.starting(START, Duration.ofSeconds(10))
+        Window window = WindowBuilder.starting(START, Duration.ofSeconds(10))
                 .source("::ffff:192.0.2.1", Transport.TCP, 22).build();
         Source source = window.sources().getFirst();
         assertThat(source.network()).isEqualTo(Network.IPV6);
@@ -24,7 +24,7 @@ class WindowTest {
 
     @Test
     void countsPerNetworkAndPlacesTimesInTheWindow() {
-        Window window = WindowFixture.starting(START, Duration.ofSeconds(10))
+        Window window = WindowBuilder.starting(START, Duration.ofSeconds(10))
                 .source("10.0.0.1", Transport.UDP, 53, 4, 400, Duration.ofSeconds(2), Duration.ofSeconds(3))
                 .source("2001:db8::1", Transport.TCP, 443)
                 .source("2001:db8::2", Transport.TCP, 443)

@@ -12,6 +12,8 @@ import io.github.xdpipcounter.core.bpf.SystemLibbpf;
 /**
  * What the metrics say about the counter itself, fixed for its lifetime.
  *
+ * @param version       xdp-ip-counter's version
+ * @param libbpfVersion the libbpf in use
  * @param interfaces   where it is attached
  * @param mode         XDP attach mode label ("skb", "driver", "hw")
  * @param ports        the configured port selection
@@ -20,11 +22,17 @@ import io.github.xdpipcounter.core.bpf.SystemLibbpf;
  */
 public record CounterInfo(String version, String libbpfVersion, List<String> interfaces, String mode,
                           PortSelection ports, Duration window, int capacity) {
+    /** Copies the interfaces. */
     public CounterInfo {
         interfaces = List.copyOf(interfaces);
     }
 
-    /** The info of a running counter. */
+    /**
+     * The info of a running counter.
+     *
+     * @param counter the counter
+     * @return its info
+     */
     public static CounterInfo of(IpCounter counter) {
         CounterConfig config = counter.config();
         return new CounterInfo(Version.current(), SystemLibbpf.version(), config.interfaces(), config.mode().label(),

@@ -105,12 +105,21 @@ public final class Exporter implements AutoCloseable {
      * /-/ready answer 503 until {@link #serve} is called.
      *
      * @throws java.net.BindException when the port is in use or the address is not local
+     *
+     * @param config where and what to serve
+     * @return the exporter, listening
+     * @throws IOException when it cannot listen
      */
     public static Exporter bind(ExporterConfig config) throws IOException {
         return new Exporter(config);
     }
 
-    /** Publishes this counter's windows from now on. Once only. */
+    /**
+     * Publishes this counter's windows from now on. Once only.
+     *
+     * @param ipCounter the counter
+     * @throws IllegalStateException when already serving one
+     */
     public void serve(IpCounter ipCounter) {
         WindowMetrics metrics = publish(CounterInfo.of(ipCounter), ipCounter::latest, ipCounter::attachments,
                 ipCounter::windowsOnTime);
@@ -126,7 +135,7 @@ public final class Exporter implements AutoCloseable {
 
     WindowMetrics publish(CounterInfo info, Supplier<Optional<Window>> latest, Supplier<List<Attachment>> attachments,
                           BooleanSupplier onTime) {
-        WindowMetrics metrics = new WindowMetrics(info, config.series(), attachments);
+        WindowMetrics metrics = new WindowMetrics(info, "", config.series(), attachments);
         ServedCounter counter = new ServedCounter(latest,
                 () -> attachments.get().stream().anyMatch(Attachment::attached), onTime);
         if (!served.compareAndSet(null, counter)) {
@@ -141,16 +150,29 @@ public final class Exporter implements AutoCloseable {
         return current == null ? Optional.empty() : current.latest().get();
     }
 
-    /** The port listened on (the chosen one when configured as 0). */
+    /**
+     * The port listened on (the chosen one when configured as 0).
+     *
+     * @return the port
+     */
     public int port() {
         return server.getAddress().getPort();
     }
 
+    /**
+     * The /metrics address.
+     *
+     * @return the address
+     */
     public URI metricsUri() {
         return uri("/metrics");
     }
 
-    /** The /list address, served or not. */
+    /**
+     * The /list address, served or not.
+     *
+     * @return the address
+     */
     public URI listUri() {
         return uri("/list");
     }
@@ -161,6 +183,11 @@ public final class Exporter implements AutoCloseable {
         return URI.create((config.security().tls() ? "https" : "http") + "://" + host + ":" + port() + path);
     }
 
+    /**
+     * The configuration it was bound with.
+     *
+     * @return the configuration
+     */
     public ExporterConfig config() {
         return config;
     }

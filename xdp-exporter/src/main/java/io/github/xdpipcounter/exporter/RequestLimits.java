@@ -11,8 +11,14 @@ package io.github.xdpipcounter.exporter;
  * @param total     requests in progress in all
  */
 public record RequestLimits(int perClient, int total) {
+    /** 16 per client, 256 in all. */
     public static final RequestLimits DEFAULT = new RequestLimits(16, 256);
 
+    /**
+     * Checks the bounds.
+     *
+     * @throws IllegalArgumentException unless 1 &lt;= perClient &lt;= total
+     */
     public RequestLimits {
         if (perClient < 1 || total < perClient) {
             throw new IllegalArgumentException("need 1 <= perClient <= total, not " + perClient + " and " + total);

@@ -20,10 +20,18 @@ package io.github.xdpipcounter.exporter;
  * @param idleWindows   windows without traffic after which a port's counters go (at least 1)
  */
 public record SeriesLimits(int maxPortSeries, int idleWindows) {
+    /** Per-port rows beyond the configured ports, by default. */
     public static final int DEFAULT_MAX_PORT_SERIES = 2048;
+    /** Windows without traffic after which a port's counters go, by default. */
     public static final int DEFAULT_IDLE_WINDOWS = 5;
+    /** The defaults. */
     public static final SeriesLimits DEFAULT = new SeriesLimits(DEFAULT_MAX_PORT_SERIES, DEFAULT_IDLE_WINDOWS);
 
+    /**
+     * Checks the bounds.
+     *
+     * @throws IllegalArgumentException for a bound under 1
+     */
     public SeriesLimits {
         if (maxPortSeries < 1) {
             throw new IllegalArgumentException("max port series must be at least 1, not " + maxPortSeries);

@@ -9,26 +9,56 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
+import io.github.xdpipcounter.core.IpCounter;
 import io.github.xdpipcounter.core.Window;
 
 /**
  * GET /list: the last completed window's sources as a JSON array, filtered
- * by the query ({@link ListQuery}), streamed. The window's bounds go in the
+ * by the query ({@code network}, {@code transport}, {@code port},
+ * {@code limit}), streamed in constant memory. The window's bounds go in the
  * X-Window-Start and X-Window-End headers (wall clock), its number in
- * X-Window-Sequence. Before the first window
- * completes the array is empty and those headers are absent.
+ * X-Window-Sequence. Before the first window completes the array is empty
+ * and those headers are absent. A bad query is a 400 with a one-line JSON
+ * error; methods other than GET and HEAD are a 405.
+ *
+ * <p>The {@link Exporter} serves it at {@code /list}; mount it on a server of
+ * your own just as well:
+ * <pre>{@code
+ * HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 8080), 0);
+ * server.createContext("/list", SourceListHandler.following(counter));
+ * server.start();
+ * }</pre>
+ * The list names every source: protect it as you would the traffic itself.
+ * (The JDK server matches a context by path prefix, {@code /list/x} too; the
+ * {@link Exporter} matches its paths exactly.)
  */
-final class SourceListHandler implements HttpHandler {
+public final class SourceListHandler implements HttpHandler {
     static final String WINDOW_START = "X-Window-Start";
     static final String WINDOW_END = "X-Window-End";
     static final String WINDOW_SEQUENCE = "X-Window-Sequence";
 
     private final Supplier<Optional<Window>> windows;
 
-    SourceListHandler(Supplier<Optional<Window>> windows) {
+    /**
+     * Serves the window {@code windows} gives at each request.
+     *
+     * @param windows the window to list, or none before the first completes
+     */
+    public SourceListHandler(Supplier<Optional<Window>> windows) {
         this.windows = windows;
     }
 
+    /**
+     * Serves a running counter's last completed window.
+     *
+     * @param counter the counter
+     * @return the handler
+     */
+    public static SourceListHandler following(IpCounter counter) {
+        return new SourceListHandler(counter::latest);
+    }
+
+    /** Answers one request; the exchange is closed afterwards. */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * {@code web config /etc/x.yml: tls_server_config.key_file: no such file /etc/key.pem}.
  */
 public final class WebConfigException extends Exception {
+    /** The file this is about. */
     private final Path file;
 
     WebConfigException(Path file, String field, String problem) {
@@ -19,7 +20,11 @@ public final class WebConfigException extends Exception {
         this(file, null, problem);
     }
 
-    /** The web config file this is about. */
+    /**
+     * The web config file this is about.
+     *
+     * @return the file
+     */
     public Path file() {
         return file;
     }

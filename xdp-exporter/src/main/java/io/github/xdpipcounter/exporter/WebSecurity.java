@@ -65,6 +65,10 @@ public final class WebSecurity {
      * start.
      *
      * @throws WebConfigException naming the file, the field and the problem, in one line
+     *
+     * @param webConfigFile the file
+     * @return the security it configures
+     * @throws WebConfigException naming the file, the field and the problem
      */
     public static WebSecurity load(Path webConfigFile) throws WebConfigException {
         return load(webConfigFile, ReloadingWebConfig.CHECK_INTERVAL);
@@ -75,12 +79,20 @@ public final class WebSecurity {
         return new WebSecurity(ReloadingWebConfig.load(webConfigFile, checkInterval));
     }
 
-    /** No web config file: plain HTTP, no authentication. */
+    /**
+     * No web config file: plain HTTP, no authentication.
+     *
+     * @return no security
+     */
     public static WebSecurity none() {
         return new WebSecurity(null);
     }
 
-    /** Whether to serve HTTPS; decided by {@link #load}, and a change needs a restart. */
+    /**
+     * Whether to serve HTTPS; decided by {@link #load}, and a change needs a restart.
+     *
+     * @return whether HTTPS
+     */
     public boolean tls() {
         return httpsConfigurator != null;
     }
@@ -92,6 +104,7 @@ public final class WebSecurity {
      * consistent reading of the files); a change makes a new inner context,
      * so TLS sessions from before it are not resumed.
      *
+     * @return the configurator
      * @throws IllegalStateException when {@link #tls()} is false
      */
     public HttpsConfigurator httpsConfigurator() {
@@ -106,17 +119,27 @@ public final class WebSecurity {
      * {@value BcryptAuthenticator#REALM}) against the users the file lists
      * at each request; with none listed, every request passes. Empty only
      * for {@link #none()}, which has no file that could list users.
+     *
+     * @return the authenticator
      */
     public Optional<Authenticator> authenticator() {
         return Optional.ofNullable(authenticator);
     }
 
-    /** The web config file (absolute), or empty for {@link #none()}. */
+    /**
+     * The web config file (absolute), or empty for {@link #none()}.
+     *
+     * @return the file
+     */
     public Optional<Path> file() {
         return config == null ? Optional.empty() : Optional.of(config.file());
     }
 
-    /** What is served now, e.g. for a start-up line: TLS certificate and client_auth_type, number of users. */
+    /**
+     * What is served now, e.g. for a start-up line: TLS certificate and client_auth_type, number of users.
+     *
+     * @return the description
+     */
     public String describe() {
         return config == null ? "plain HTTP, no basic auth" : ReloadingWebConfig.describe(config.current());
     }

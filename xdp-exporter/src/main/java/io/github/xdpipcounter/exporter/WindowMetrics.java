@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import io.github.xdpipcounter.core.Attachment;
 import io.github.xdpipcounter.core.IgnoreReason;
+import io.github.xdpipcounter.core.IpCounter;
 import io.github.xdpipcounter.core.Network;
 import io.github.xdpipcounter.core.PortActivity;
 import io.github.xdpipcounter.core.Transport;
@@ -23,27 +24,46 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricFamilyDescriptor;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.prometheus.metrics.model.snapshots.Unit;
 
 /**
- * The Prometheus view of a counter: rebuilt once per completed window, so a
- * scrape only serializes what is already there, however many sources the
- * window held (a scrape's cost follows the number of ports, not sources).
- * The number of per-port series is bounded whatever the traffic (see
- * {@link SeriesLimits}). Where the counter is attached is read at each
- * scrape, so an interface that disappears leaves the exposition at once.
+ * The Prometheus view of a counter, for any {@code PrometheusRegistry}: the
+ * {@link Exporter}'s own, or one of the embedding application's.
+ *
+ * <pre>{@code
+ * PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+ * registry.register(WindowMetrics.following(counter));
+ * registry.register(WindowMetrics.following(otherCounter, "lan_", SeriesLimits.DEFAULT));
+ * }</pre>
+ *
+ * <p>It is rebuilt once per completed window, so a scrape only serializes
+ * what is already there, however many sources the window held (a scrape's
+ * cost follows the number of ports, not sources). The number of per-port
+ * series is bounded whatever the traffic (see {@link SeriesLimits}). Where
+ * the counter is attached is read at each scrape, so an interface that
+ * disappears leaves the exposition at once.
+ *
+ * <p><b>Several counters in one registry.</b> The metrics declare their
+ * names to the registry when they are registered. Two counters' metrics
+ * under the same names would make every scrape fail, so the registry
+ * refuses the second at {@code register()} with an
+ * {@link IllegalArgumentException} naming the metric. Give each counter
+ * after the first a name prefix of its own: with prefix {@code lan_},
+ * {@code active_users} becomes {@code lan_active_users} and
+ * {@code xdp_ipc_windows_total} becomes {@code lan_xdp_ipc_windows_total}.
  */
 public final class WindowMetrics implements MultiCollector, WindowListener {
-    public static final String ACTIVE_USERS = "active_users";
-    static final String PREFIX = "xdp_ipc";
+    /** The name of the gauge of unique sources per port, with no prefix. */
+    public static final String ACTIVE_USERS = MetricFamilies.ACTIVE_USERS;
     private static final Comparator<PortActivity> BUSIEST_FIRST = Comparator
             .comparingLong(PortActivity::uniqueSources).reversed()
             .thenComparing(Comparator.comparingLong(PortActivity::packets).reversed())
             .thenComparing(PortKey::of);
 
     private final CounterInfo info;
+    private final MetricFamilies families;
     private final SeriesLimits limits;
     private final Supplier<List<Attachment>> attachments;
     private final List<PortKey> configured;
@@ -54,16 +74,32 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
     private long lastSequence;
     private volatile List<MetricSnapshot> windowSnapshots;
 
-    /** Metrics of a counter attached everywhere it is configured, with the default series limits. */
+    /**
+     * Metrics of a counter that the caller feeds windows ({@link #windowCompleted}),
+     * attached everywhere it is configured, under the names the README lists,
+     * with the default series limits.
+     *
+     * @param info what the metrics say about the counter itself
+     */
     public WindowMetrics(CounterInfo info) {
-        this(info, SeriesLimits.DEFAULT, () -> info.interfaces().stream().map(name -> new Attachment(name, 0, true)).toList());
+        this(info, "", SeriesLimits.DEFAULT,
+                () -> info.interfaces().stream().map(name -> new Attachment(name, 0, true)).toList());
     }
 
     /**
+     * Metrics of a counter that the caller feeds windows ({@link #windowCompleted}).
+     *
+     * @param info        what the metrics say about the counter itself
+     * @param namePrefix  put before every metric name ("" for none): tells this counter's
+     *                    series from another's in the same registry
+     * @param limits      the bound on per-port series
      * @param attachments where the counter is attached now; read at every scrape
+     * @throws IllegalArgumentException when the prefix cannot start a metric name
      */
-    public WindowMetrics(CounterInfo info, SeriesLimits limits, Supplier<List<Attachment>> attachments) {
+    public WindowMetrics(CounterInfo info, String namePrefix, SeriesLimits limits,
+                         Supplier<List<Attachment>> attachments) {
         this.info = info;
+        this.families = new MetricFamilies(namePrefix);
         this.limits = limits;
         this.attachments = attachments;
         this.portTotals = new PortTotals(limits);
@@ -73,6 +109,46 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
         this.windowSnapshots = build(null, List.of());
     }
 
+    /**
+     * Metrics of a running counter under the names the README lists, with
+     * the default series limits, following its windows from now on (the last
+     * completed one included).
+     *
+     * @param counter the counter
+     * @return metrics to register
+     */
+    public static WindowMetrics following(IpCounter counter) {
+        return following(counter, "", SeriesLimits.DEFAULT);
+    }
+
+    /**
+     * Metrics of a running counter, following its windows from now on (the
+     * last completed one included).
+     *
+     * @param counter    the counter
+     * @param namePrefix put before every metric name ("" for none), e.g. {@code "lan_"}
+     * @param limits     the bound on per-port series
+     * @return metrics to register
+     * @throws IllegalArgumentException when the prefix cannot start a metric name
+     */
+    public static WindowMetrics following(IpCounter counter, String namePrefix, SeriesLimits limits) {
+        WindowMetrics metrics = new WindowMetrics(CounterInfo.of(counter), namePrefix, limits, counter::attachments);
+        counter.addListener(metrics);
+        counter.latest().ifPresent(metrics::windowCompleted);
+        return metrics;
+    }
+
+    /**
+     * The families these metrics expose, declared to a registry when they are
+     * registered: a registry that already holds a family of the same name and
+     * labels refuses them there.
+     */
+    @Override
+    public List<MetricFamilyDescriptor> getMetricFamilyDescriptors() {
+        return families.descriptors();
+    }
+
+    /** The metrics of the last completed window, and where the counter is attached now. */
     @Override
     public MetricSnapshots collect() {
         List<MetricSnapshot> list = new ArrayList<>(windowSnapshots);
@@ -80,6 +156,10 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
         return new MetricSnapshots(list);
     }
 
+    /**
+     * Rebuilds the metrics from {@code window}, once: a window seen already
+     * (by its sequence number) is ignored.
+     */
     @Override
     public synchronized void windowCompleted(Window window) {
         if (window.sequence() <= lastSequence) {
@@ -139,16 +219,14 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
 
     private List<MetricSnapshot> build(Window window, List<MetricSnapshot> perPort) {
         List<MetricSnapshot> list = new ArrayList<>(perPort);
-        list.add(gauge(PREFIX + "_window_seconds", Unit.SECONDS, "Configured length of a counting window.")
+        list.add(families.windowSeconds.gauge()
                 .dataPoint(point(Labels.EMPTY, info.window().toNanos() / 1e9)).build());
-        GaugeSnapshot.Builder capacity = gauge(PREFIX + "_sources_capacity", null,
-                "Sources per network a window can hold before the oldest are evicted.");
+        GaugeSnapshot.Builder capacity = families.sourcesCapacity.gauge();
         for (Network network : Network.values()) {
             capacity.dataPoint(point(Labels.of("network", network.label()), info.capacity()));
         }
         list.add(capacity.build());
-        list.add(counter(PREFIX + "_windows", null, "Windows completed since start.")
-                .dataPoint(count(Labels.EMPTY, windows)).build());
+        list.add(families.windows.counter().dataPoint(count(Labels.EMPTY, windows)).build());
         if (window != null) {
             addLastWindow(list, window);
         }
@@ -157,9 +235,7 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
     }
 
     private List<MetricSnapshot> activeUsers(Window window, List<PortActivity> shown, List<PortActivity> folded) {
-        GaugeSnapshot.Builder gauge = gauge(ACTIVE_USERS, null,
-                "Unique source addresses per destination port in the last completed window; "
-                        + "port=\"other\" counts the distinct sources of the ports folded into it.");
+        GaugeSnapshot.Builder gauge = families.activeUsers.gauge();
         Set<PortKey> seen = new HashSet<>();
         for (PortActivity activity : shown) {
             PortKey key = PortKey.of(activity);
@@ -179,32 +255,25 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
         foldedPorts.forEach((network, byTransport) -> byTransport.forEach((transport, ports) ->
                 gauge.dataPoint(point(PortKey.other(network, transport).labels(),
                         window.distinctSources(network, transport, ports::contains)))));
-        GaugeSnapshot foldedGauge = gauge(PREFIX + "_folded_ports", null,
-                "Ports with traffic in the last completed window shown only in the port=\"other\" rows.")
-                .dataPoint(point(Labels.EMPTY, folded.size())).build();
+        GaugeSnapshot foldedGauge = families.foldedPorts.gauge().dataPoint(point(Labels.EMPTY, folded.size())).build();
         return List.of(gauge.build(), foldedGauge);
     }
 
     private void addLastWindow(List<MetricSnapshot> list, Window window) {
-        list.add(gauge(PREFIX + "_last_window_end_timestamp_seconds", Unit.SECONDS,
-                "When the last completed window ended, on the wall clock, in seconds since the epoch.")
+        list.add(families.lastWindowEnd.gauge()
                 .dataPoint(point(Labels.EMPTY, window.end().toEpochMilli() / 1e3)).build());
-        GaugeSnapshot.Builder tracked = gauge(PREFIX + "_sources_tracked", null,
-                "Source records (source, network, transport, port) in the last completed window.");
+        GaugeSnapshot.Builder tracked = families.sourcesTracked.gauge();
         for (Network network : Network.values()) {
             tracked.dataPoint(point(Labels.of("network", network.label()), window.sourceCount(network)));
         }
         list.add(tracked.build());
-        list.add(gauge(PREFIX + "_capacity_exceeded", null,
-                "1 when the last window lost sources for lack of room.")
+        list.add(families.capacityExceeded.gauge()
                 .dataPoint(point(Labels.EMPTY, window.capacityExceeded() ? 1 : 0)).build());
     }
 
     private void addTotals(List<MetricSnapshot> list) {
-        CounterSnapshot.Builder packets = counter(PREFIX + "_packets", null,
-                "Packets counted per destination port, over completed windows.");
-        CounterSnapshot.Builder bytes = counter(PREFIX + "_bytes", Unit.BYTES,
-                "Bytes (whole frames) counted per destination port, over completed windows.");
+        CounterSnapshot.Builder packets = families.packets.counter();
+        CounterSnapshot.Builder bytes = families.bytes.counter();
         portTotals.forEach((key, total) -> {
             Labels labels = key.labels();
             packets.dataPoint(count(labels, total[0]));
@@ -212,21 +281,17 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
         });
         list.add(packets.build());
         list.add(bytes.build());
-        CounterSnapshot.Builder ignored = counter(PREFIX + "_ignored_packets", null,
-                "Packets passed without being counted, by reason, over all completed windows.");
+        CounterSnapshot.Builder ignored = families.ignoredPackets.counter();
         for (IgnoreReason reason : IgnoreReason.values()) {
             ignored.dataPoint(count(Labels.of("reason", reason.label()), ignoredTotals[reason.ordinal()]));
         }
         list.add(ignored.build());
-        list.add(counter(PREFIX + "_evicted_sources", null,
-                "Source records evicted for lack of room, over all completed windows.")
-                .dataPoint(count(Labels.EMPTY, evictedTotal)).build());
+        list.add(families.evictedSources.counter().dataPoint(count(Labels.EMPTY, evictedTotal)).build());
     }
 
     /** Read at each scrape: an interface that disappears leaves xdp_ipc_info at once. */
     private void addAttachments(List<MetricSnapshot> list) {
-        InfoSnapshot.Builder builder = InfoSnapshot.builder().name(PREFIX)
-                .help("The counter: versions, and one series per interface it is attached to now.");
+        InfoSnapshot.Builder builder = families.info.info();
         int attached = 0;
         List<Attachment> now = attachments.get();
         for (Attachment attachment : now) {
@@ -239,22 +304,8 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
             }
         }
         list.add(builder.build());
-        list.add(gauge(PREFIX + "_interfaces_attached", null,
-                "Configured interfaces the program is attached to now.")
-                .dataPoint(point(Labels.EMPTY, attached)).build());
-        list.add(gauge(PREFIX + "_interfaces_configured", null,
-                "Interfaces the counter is configured to attach to.")
-                .dataPoint(point(Labels.EMPTY, now.size())).build());
-    }
-
-    private static GaugeSnapshot.Builder gauge(String name, Unit unit, String help) {
-        GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(name).help(help);
-        return unit == null ? builder : builder.unit(unit);
-    }
-
-    private static CounterSnapshot.Builder counter(String name, Unit unit, String help) {
-        CounterSnapshot.Builder builder = CounterSnapshot.builder().name(name).help(help);
-        return unit == null ? builder : builder.unit(unit);
+        list.add(families.interfacesAttached.gauge().dataPoint(point(Labels.EMPTY, attached)).build());
+        list.add(families.interfacesConfigured.gauge().dataPoint(point(Labels.EMPTY, now.size())).build());
     }
 
     private static GaugeDataPointSnapshot point(Labels labels, double value) {

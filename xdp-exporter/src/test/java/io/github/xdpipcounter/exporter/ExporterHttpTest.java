@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.xdpipcounter.core.Transport;
 import io.github.xdpipcounter.core.Window;
-import io.github.xdpipcounter.core.WindowFixture;
+import io.github.xdpipcounter.core.WindowBuilder;
+import io.github.xdpipcounter.testing.Promtool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -126,7 +127,7 @@ class ExporterHttpTest {
             ?transport=UDP-Lite               | ''
             """)
     void listFilters(String query, String expected) throws Exception {
-        complete(WindowFixture.starting(WindowMetricsTest.START, Duration.ofSeconds(10))
+        complete(WindowBuilder.starting(WindowMetricsTest.START, Duration.ofSeconds(10))
                 .source("10.0.0.1", Transport.TCP, 22).source("10.0.0.2", Transport.TCP, 22)
                 .source("2001:db8::1", Transport.UDP, 53).source("2001:db8::5", Transport.TCP, 22).build());
         HttpResponse<String> response = get("/list" + query);

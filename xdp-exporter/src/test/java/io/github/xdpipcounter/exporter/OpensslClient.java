@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.xdpipcounter.testing.ChildProcess;
+import io.github.xdpipcounter.testing.TestTools;
+
 /** {@code openssl s_client} as the client: which certificates a server presents to a new connection. */
 final class OpensslClient {
     private static final Pattern CERTIFICATE = Pattern.compile("-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", Pattern.DOTALL);

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.github.xdpipcounter.core.Attachment;
 import io.github.xdpipcounter.core.Transport;
 import io.github.xdpipcounter.core.Window;
-import io.github.xdpipcounter.core.WindowFixture;
+import io.github.xdpipcounter.core.WindowBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -165,8 +165,13 @@ class RoutesTest {
                 .withInFlight(new RequestLimits(1, 1)));
         serve();
         // Hold the one slot with a /list response nobody reads.
-        latest.set(WindowFixture.starting(WindowMetricsTest.START, Duration.ofSeconds(10))
-                .manyIpv4Sources(200_000, Transport.TCP, 22).build());
+        WindowBuilder many = WindowBuilder.starting(WindowMetricsTest.START, Duration.ofSeconds(10));
+        for (int i = 0; i < 200_000; i++) {
+            int a = 0x0a000001 + i; // 10.0.0.1 upwards
+            many.source((a >>> 24) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff),
+                    Transport.TCP, 22, 3, 180, Duration.ofMillis(100), Duration.ofMillis(900));
+        }
+        latest.set(many.build());
         try (Socket hog = new Socket(InetAddress.getLoopbackAddress(), exporter.port())) {
             hog.setReceiveBufferSize(4096);
             hog.getOutputStream().write("GET /list HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

@@ -14,7 +14,9 @@ import io.github.xdpipcounter.core.Attachment;
 import io.github.xdpipcounter.core.PortSelection;
 import io.github.xdpipcounter.core.Transport;
 import io.github.xdpipcounter.core.Window;
-import io.github.xdpipcounter.core.WindowFixture;
+import io.github.xdpipcounter.core.WindowBuilder;
+import io.github.xdpipcounter.testing.Exposition;
+import io.github.xdpipcounter.testing.Promtool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,12 +37,12 @@ class SeriesBoundTest {
 
     private static WindowMetrics metrics(String ports) {
         CounterInfo info = info(ports);
-        return new WindowMetrics(info, LIMITS, () -> List.of(new Attachment("veth0", 2, true)));
+        return new WindowMetrics(info, "", LIMITS, () -> List.of(new Attachment("veth0", 2, true)));
     }
 
     /** Every port over TCP and UDP from 192.0.2.1 and 2001:db8::1, plus two real clients of port 22 and 443. */
     static Window scan(int window) {
-        WindowFixture fixture = WindowFixture.starting(START.plus(LENGTH.multipliedBy(window)), LENGTH);
+        WindowBuilder fixture = WindowBuilder.starting(START.plus(LENGTH.multipliedBy(window)), LENGTH);
         for (Transport transport : List.of(Transport.TCP, Transport.UDP)) {
             for (int port = 0; port <= 65_535; port++) {
                 fixture.source("192.0.2.1", transport, port).source("2001:db8::1", transport, port);
@@ -51,7 +53,7 @@ class SeriesBoundTest {
     }
 
     static Window quiet(int window) {
-        return WindowFixture.starting(START.plus(LENGTH.multipliedBy(window)), LENGTH)
+        return WindowBuilder.starting(START.plus(LENGTH.multipliedBy(window)), LENGTH)
                 .source("10.0.0.1", Transport.TCP, 22).build();
     }
 

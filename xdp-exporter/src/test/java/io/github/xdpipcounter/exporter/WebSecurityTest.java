@@ -29,6 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.github.xdpipcounter.testing.Curl;
+import io.github.xdpipcounter.testing.TestPki;
+import io.github.xdpipcounter.testing.ChildProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -12,7 +12,8 @@ import io.github.xdpipcounter.core.IgnoreReason;
 import io.github.xdpipcounter.core.PortSelection;
 import io.github.xdpipcounter.core.Transport;
 import io.github.xdpipcounter.core.Window;
-import io.github.xdpipcounter.core.WindowFixture;
+import io.github.xdpipcounter.core.WindowBuilder;
+import io.github.xdpipcounter.testing.Promtool;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +24,7 @@ class WindowMetricsTest {
             PortSelection.parse("22,53"), Duration.ofSeconds(10), 4096);
 
     static Window firstWindow() {
-        return WindowFixture.starting(START, Duration.ofSeconds(10))
+        return WindowBuilder.starting(START, Duration.ofSeconds(10))
                 .source("10.0.0.1", Transport.TCP, 22, 3, 180, Duration.ofSeconds(1), Duration.ofSeconds(2))
                 .source("10.0.0.2", Transport.TCP, 22, 1, 60, Duration.ofSeconds(3), Duration.ofSeconds(3))
                 .source("2001:db8::1", Transport.UDP, 53, 2, 200, Duration.ofSeconds(4), Duration.ofSeconds(5))
@@ -144,7 +145,7 @@ class WindowMetricsTest {
     void countersAddUpWindowsWhileActiveUsersFollowsTheLastOne() throws Exception {
         WindowMetrics metrics = new WindowMetrics(INFO);
         metrics.windowCompleted(firstWindow());
-        metrics.windowCompleted(WindowFixture.starting(START.plusSeconds(10), Duration.ofSeconds(10))
+        metrics.windowCompleted(WindowBuilder.starting(START.plusSeconds(10), Duration.ofSeconds(10))
                 .source("10.0.0.9", Transport.TCP, 22, 5, 300, Duration.ofSeconds(1), Duration.ofSeconds(2))
                 .source("10.0.0.9", Transport.TCP, 8080)
                 .ignored(IgnoreReason.NOT_IP, 1)

@@ -7,8 +7,11 @@ package io.github.xdpipcounter.core.bpf;
  * verifier rejected, {@link LibbpfUnavailableException} for a missing libbpf.
  */
 public class BpfException extends RuntimeException {
+    /** The operation that failed. */
     private final String operation;
+    /** The positive errno, or 0. */
     private final int errno;
+    /** What libbpf logged; may be empty. */
     private final String libbpfLog;
 
     BpfException(String operation, int errno) {
@@ -32,17 +35,29 @@ public class BpfException extends RuntimeException {
         this.libbpfLog = libbpfLog == null ? "" : libbpfLog;
     }
 
-    /** The operation that failed, e.g. {@code "load BPF object xdp_ip_counter"}. */
+    /**
+     * The operation that failed, e.g. {@code "load BPF object xdp_ip_counter"}.
+     *
+     * @return the operation
+     */
     public String operation() {
         return operation;
     }
 
-    /** The positive errno value; 0 where the failure had none. */
+    /**
+     * The positive errno value (see {@link Errno}); 0 where the failure had none.
+     *
+     * @return the errno
+     */
     public int errno() {
         return errno;
     }
 
-    /** What libbpf logged during the operation (a verifier log included); may be empty. */
+    /**
+     * What libbpf logged during the operation (a verifier log included); may be empty.
+     *
+     * @return the log
+     */
     public String libbpfLog() {
         return libbpfLog;
     }

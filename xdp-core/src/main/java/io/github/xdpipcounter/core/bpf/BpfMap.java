@@ -27,43 +27,90 @@ public final class BpfMap {
         this.maxEntries = LibBpf.bpf_map__max_entries(map);
     }
 
+    /**
+     * The map's name in its object.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** The map's file descriptor, valid until its object is closed. */
+    /**
+     * The map's file descriptor, valid until its object is closed.
+     *
+     * @return the descriptor
+     */
     public int fd() {
         return fd.value();
     }
 
+    /**
+     * The size of a key in bytes.
+     *
+     * @return the size
+     */
     public int keySize() {
         return keySize;
     }
 
+    /**
+     * The size of a value in bytes (of one CPU's, in a per-CPU map).
+     *
+     * @return the size
+     */
     public int valueSize() {
         return valueSize;
     }
 
+    /**
+     * How many entries the map holds at most.
+     *
+     * @return the capacity
+     */
     public int maxEntries() {
         return maxEntries;
     }
 
-    /** The size of one CPU's value in a per-CPU map: the value size rounded up to 8. */
+    /**
+     * The size of one CPU's value in a per-CPU map: the value size rounded up to 8.
+     *
+     * @return the stride of per-CPU values
+     */
     public int perCpuValueSize() {
         return (valueSize + 7) & ~7;
     }
 
-    /** Copies the value of {@code key} into {@code value}; false when there is no such key. */
+    /**
+     * Copies the value of {@code key} into {@code value}; false when there is no such key.
+     *
+     * @param key   the key, {@link #keySize()} bytes
+     * @param value where the value goes, {@link #valueSize()} bytes (times the CPUs in a per-CPU map)
+     * @return whether the key was there
+     * @throws BpfException for any error but ENOENT
+     */
     public boolean lookup(MemorySegment key, MemorySegment value) {
         return found(LibBpf.bpf_map_lookup_elem(fd(), key, value), "look up an element of");
     }
 
-    /** Creates or replaces the value of {@code key}. */
+    /**
+     * Creates or replaces the value of {@code key}.
+     *
+     * @param key   the key
+     * @param value its value
+     * @throws BpfException when the kernel refuses (E2BIG: the map is full)
+     */
     public void update(MemorySegment key, MemorySegment value) {
         check(LibBpf.bpf_map_update_elem(fd(), key, value, LibBpf.BPF_ANY()), "update an element of");
     }
 
-    /** Deletes {@code key}; false when it was not there. */
+    /**
+     * Deletes {@code key}; false when it was not there.
+     *
+     * @param key the key
+     * @return whether it was there
+     * @throws BpfException for any error but ENOENT
+     */
     public boolean delete(MemorySegment key) {
         return found(LibBpf.bpf_map_delete_elem(fd(), key), "delete an element of");
     }
@@ -71,6 +118,10 @@ public final class BpfMap {
     /**
      * Writes the key after {@code key} (the first key when {@code key} is
      * {@link MemorySegment#NULL}) into {@code next}; false at the end.
+     *
+     * @param key  the current key, or {@link MemorySegment#NULL} for the first
+     * @param next where the next key goes
+     * @return false when there is no next key
      */
     public boolean nextKey(MemorySegment key, MemorySegment next) {
         return found(LibBpf.bpf_map_get_next_key(fd(), key, next), "iterate the keys of");
@@ -88,6 +139,10 @@ public final class BpfMap {
      * <p>Reading a map that programs are writing gives no snapshot; callers
      * read maps that nothing writes any more.
      *
+     * @param strategy     how to read; batch falls back to per key where the kernel lacks it
+     * @param drain        whether the entries read are deleted
+     * @param chunkEntries the most entries per chunk
+     * @param consumer     receives each chunk
      * @return the strategy that was used
      */
     public ReadStrategy readAll(ReadStrategy strategy, boolean drain, int chunkEntries, ChunkConsumer consumer) {
@@ -230,6 +285,13 @@ public final class BpfMap {
     /** Receives entries read from a map: {@code count} keys and values, packed. */
     @FunctionalInterface
     public interface ChunkConsumer {
+        /**
+         * Receives one chunk; the segments are valid only during the call.
+         *
+         * @param keys   {@code count} keys, packed
+         * @param values {@code count} values, packed
+         * @param count  the entries in the chunk
+         */
         void accept(MemorySegment keys, MemorySegment values, int count);
     }
 }

@@ -28,17 +28,34 @@ public final class BpfObject implements AutoCloseable {
         this.object = object;
     }
 
+    /**
+     * The object's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** A map, by its name in the object (".bss" for the zero-initialised globals). */
+    /**
+     * A map, by its name in the object (".bss" for the zero-initialised globals).
+     *
+     * @param mapName the map's name
+     * @return the map
+     * @throws IllegalArgumentException when the object has no such map
+     */
     public synchronized BpfMap map(String mapName) {
         ensureOpen();
         return maps.computeIfAbsent(mapName, n -> new BpfMap(n, findMap(name, arena, object, n)));
     }
 
-    /** A program, by its C function name. */
+    /**
+     * A program, by its C function name.
+     *
+     * @param programName the program's function name
+     * @return the program
+     * @throws IllegalArgumentException when the object has no such program
+     */
     public synchronized BpfProgram program(String programName) {
         ensureOpen();
         return programs.computeIfAbsent(programName, n -> {
@@ -53,6 +70,9 @@ public final class BpfObject implements AutoCloseable {
     /**
      * A global variable, in its data section mapped into this process (once
      * per section, until the object is closed).
+     *
+     * @param definition where the variable lives
+     * @return the variable
      */
     public synchronized BpfVariable variable(BpfVariable.Definition definition) {
         ensureOpen();

@@ -16,11 +16,20 @@ public final class BpfProgram {
         this.fd = new FileDescriptor("BPF program " + name, fd);
     }
 
+    /**
+     * The program's C function name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** The program's file descriptor, valid until its object is closed. */
+    /**
+     * The program's file descriptor, valid until its object is closed.
+     *
+     * @return the descriptor
+     */
     public int fd() {
         return fd.value();
     }
@@ -31,6 +40,8 @@ public final class BpfProgram {
      *
      * @param frame  the packet from its Ethernet header on (at least 14 bytes)
      * @param repeat how many times to run it; the duration is the mean of the runs
+     * @return what the program returned, and how long a run took
+     * @throws BpfException when the kernel refuses the run
      */
     public TestRun testRun(MemorySegment frame, int repeat) {
         try (Arena arena = Arena.ofConfined()) {
@@ -48,7 +59,12 @@ public final class BpfProgram {
         }
     }
 
-    /** Runs the program once on a frame held on the heap. */
+    /**
+     * Runs the program once on a frame held on the heap.
+     *
+     * @param frame the packet from its Ethernet header on
+     * @return the result
+     */
     public TestRun testRun(byte[] frame) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(frame.length);
@@ -62,7 +78,12 @@ public final class BpfProgram {
         fd.forget();
     }
 
-    /** The result of a test run: the program's return value and its mean duration. */
+    /**
+     * The result of a test run.
+     *
+     * @param returnValue       what the program returned (an XDP action, for XDP)
+     * @param meanDurationNanos the mean duration of one run, as the kernel measured it
+     */
     public record TestRun(int returnValue, long meanDurationNanos) {
     }
 }

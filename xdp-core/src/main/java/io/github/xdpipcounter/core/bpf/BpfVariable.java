@@ -21,6 +21,11 @@ public final class BpfVariable {
         this.memory = sectionMemory.asSlice(definition.offset(), definition.size());
     }
 
+    /**
+     * The variable's name in C.
+     *
+     * @return the name
+     */
     public String name() {
         return definition.name();
     }
@@ -28,12 +33,21 @@ public final class BpfVariable {
     /**
      * The variable's memory: exactly its size, shared with the program.
      * Accesses fail with an {@link IllegalStateException} once the object is closed.
+     *
+     * @return the memory
      */
     public MemorySegment segment() {
         return memory;
     }
 
-    /** Where a variable lives: its data section (".bss", ".data"), name, offset and size. */
+    /**
+     * Where a variable lives.
+     *
+     * @param section its data section, ".bss" or ".data"
+     * @param name    its name in C
+     * @param offset  its offset in the section, in bytes
+     * @param size    its size in bytes
+     */
     public record Definition(String section, String name, long offset, long size) {
     }
 }

@@ -73,13 +73,23 @@ public final class Errno {
     private Errno() {
     }
 
-    /** "EPERM (operation not permitted)", or "errno 123" for a value we do not name. */
+    /**
+     * "EPERM (operation not permitted)", or "errno 123" for a value we do not name.
+     *
+     * @param errno a positive errno value
+     * @return its symbol and meaning
+     */
     public static String describe(int errno) {
         Name name = NAMES.get(errno);
         return name == null ? "errno " + errno : name.symbol() + " (" + name.description() + ")";
     }
 
-    /** "EPERM", or "errno 123" for a value we do not name. */
+    /**
+     * "EPERM", or "errno 123" for a value we do not name.
+     *
+     * @param errno a positive errno value
+     * @return its symbol
+     */
     public static String name(int errno) {
         Name name = NAMES.get(errno);
         return name == null ? "errno " + errno : name.symbol();

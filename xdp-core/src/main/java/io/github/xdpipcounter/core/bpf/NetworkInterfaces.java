@@ -7,7 +7,7 @@ import java.lang.invoke.MethodHandle;
 import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
 
 /** Interface names to kernel indexes, in the calling thread's network namespace. */
-public final class NetworkInterfaces {
+final class NetworkInterfaces {
     private static final MethodHandle IF_NAMETOINDEX = CapturedErrno.downcall(
             LibBpf.if_nametoindex$address(), LibBpf.if_nametoindex$descriptor());
 
@@ -19,7 +19,7 @@ public final class NetworkInterfaces {
      *
      * @throws IllegalArgumentException when there is no such interface
      */
-    public static int indexOf(String name) {
+    static int indexOf(String name) {
         SystemLibbpf.requireAvailable();
         if (name.isEmpty() || name.length() >= 16 || name.contains("/") || name.isBlank()) {
             throw new IllegalArgumentException("'" + name + "' is not a valid network interface name");

@@ -34,7 +34,14 @@ public final class OpenBpfObject implements AutoCloseable {
         this.object = object;
     }
 
-    /** Opens an ELF object held in memory; nothing reaches the kernel until {@link #load()}. */
+    /**
+     * Opens an ELF object held in memory; nothing reaches the kernel until {@link #load()}.
+     *
+     * @param name the object's name, in messages and in the kernel
+     * @param elf  the ELF object, as clang wrote it
+     * @return the open object
+     * @throws BpfException when libbpf cannot parse it
+     */
     public static OpenBpfObject open(String name, byte[] elf) {
         SystemLibbpf.requireAvailable();
         Arena arena = Arena.ofShared();
@@ -57,11 +64,23 @@ public final class OpenBpfObject implements AutoCloseable {
         }
     }
 
-    /** Opens an object shipped as a class-path resource. */
+    /**
+     * Opens an object shipped as a resource next to {@code anchor}. On the
+     * module path the resource's package must be open to module
+     * {@code io.github.xdpipcounter.core}; or read the bytes in their own
+     * module and call {@link #open(String, byte[])}.
+     *
+     * @param name     the object's name
+     * @param anchor   a class the resource name is relative to
+     * @param resource the resource name, as {@link Class#getResourceAsStream} takes it
+     * @return the open object
+     * @throws IllegalStateException when there is no such resource
+     */
     public static OpenBpfObject openResource(String name, Class<?> anchor, String resource) {
         try (InputStream in = anchor.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("BPF object resource " + resource + " is missing from the class path");
+                throw new IllegalStateException("BPF object resource " + resource + " is not found next to "
+                        + anchor.getName() + " (on the module path, its package must be open to io.github.xdpipcounter.core)");
             }
             return open(name, in.readAllBytes());
         } catch (IOException e) {
@@ -69,11 +88,22 @@ public final class OpenBpfObject implements AutoCloseable {
         }
     }
 
+    /**
+     * The object's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** Sets a map's capacity, which the kernel allocates at load. */
+    /**
+     * Sets a map's capacity, which the kernel allocates at load.
+     *
+     * @param mapName    the map
+     * @param maxEntries its capacity
+     * @throws BpfException when libbpf refuses
+     */
     public void setMaxEntries(String mapName, int maxEntries) {
         ensureOpen();
         int ret = LibBpf.bpf_map__set_max_entries(BpfObject.findMap(name, arena, object, mapName), maxEntries);
@@ -88,6 +118,8 @@ public final class OpenBpfObject implements AutoCloseable {
      *
      * @throws VerifierException when the verifier rejects a program
      * @throws BpfException      for any other refusal
+     *
+     * @return the loaded object
      */
     public BpfObject load() {
         ensureOpen();

@@ -13,6 +13,7 @@ import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
 public final class SystemLibbpf {
     /** The oldest libbpf whose behaviour (negative errno returns, batch ops) we rely on. */
     public static final int MIN_MAJOR = 1;
+    /** The oldest minor version of {@link #MIN_MAJOR} we rely on. */
     public static final int MIN_MINOR = 0;
     private static final String LIBRARY = "libbpf.so.1";
     private static final String LOAD = "load " + LIBRARY;
@@ -34,13 +35,21 @@ public final class SystemLibbpf {
         }
     }
 
-    /** The libbpf version in use, e.g. {@code "1.1"}. */
+    /**
+     * The libbpf version in use, e.g. {@code "1.1"}.
+     *
+     * @return the version
+     */
     public static String version() {
         requireAvailable();
         return version;
     }
 
-    /** The number of possible CPUs: the multiplier of every per-CPU map value. */
+    /**
+     * The number of possible CPUs: the multiplier of every per-CPU map value.
+     *
+     * @return the CPUs
+     */
     public static int possibleCpus() {
         requireAvailable();
         int n = LibBpf.libbpf_num_possible_cpus();

@@ -9,6 +9,7 @@ public final class VerifierException extends BpfException {
     private static final String BEGIN = "-- BEGIN PROG LOAD LOG --";
     private static final String END = "-- END PROG LOAD LOG --";
 
+    /** The verifier's words. */
     private final String verifierLog;
 
     private VerifierException(String operation, int errno, String libbpfLog, String verifierLog) {
@@ -31,7 +32,11 @@ public final class VerifierException extends BpfException {
                 libbpfLog.substring(begin + BEGIN.length(), end).strip());
     }
 
-    /** The verifier's own log, without libbpf's lines around it. */
+    /**
+     * The verifier's own log, without libbpf's lines around it.
+     *
+     * @return the log
+     */
     public String verifierLog() {
         return verifierLog;
     }

@@ -14,10 +14,12 @@ import io.github.xdpipcounter.core.internal.libbpf.bpf_link_create_opts;
  * until someone removes it; that is why this class does not use it.)
  */
 public final class XdpLink implements AutoCloseable {
+    private final String interfaceName;
     private final int interfaceIndex;
     private final FileDescriptor fd;
 
-    private XdpLink(int interfaceIndex, FileDescriptor fd) {
+    private XdpLink(String interfaceName, int interfaceIndex, FileDescriptor fd) {
+        this.interfaceName = interfaceName;
         this.interfaceIndex = interfaceIndex;
         this.fd = fd;
     }
@@ -28,6 +30,11 @@ public final class XdpLink implements AutoCloseable {
      * @throws IllegalArgumentException when there is no such interface
      * @throws BpfException             when the kernel refuses (EBUSY: another XDP program
      *                                  is attached; EOPNOTSUPP: the driver lacks the mode)
+     *
+     * @param program       an XDP program
+     * @param interfaceName the interface
+     * @param mode          the attach mode
+     * @return the link: close it to detach
      */
     public static XdpLink attach(BpfProgram program, String interfaceName, XdpMode mode) {
         int index = NetworkInterfaces.indexOf(interfaceName);
@@ -40,7 +47,7 @@ public final class XdpLink implements AutoCloseable {
                 throw new BpfException("attach XDP program " + program.name() + " to " + interfaceName
                         + " in " + mode.label() + " mode", -ret, null, attachHint(interfaceName, mode, -ret));
             }
-            return new XdpLink(index, new FileDescriptor("XDP link on " + interfaceName + " (index " + index + ", "
+            return new XdpLink(interfaceName, index, new FileDescriptor("XDP link on " + interfaceName + " (index " + index + ", "
                     + mode.label() + " mode)", ret));
         }
     }
@@ -58,9 +65,31 @@ public final class XdpLink implements AutoCloseable {
         return Errno.hint(errno);
     }
 
-    /** The index of the interface at attach time: a new interface of the same name has another. */
+    /**
+     * The kernel's index of the interface when the program was attached: a
+     * new interface of the same name has another.
+     *
+     * @return the index
+     */
     public int interfaceIndex() {
         return interfaceIndex;
+    }
+
+    /**
+     * Whether an interface of this link's name still exists at its index, in
+     * the calling thread's network namespace. False once the interface was
+     * deleted (the kernel then detached the program) or renamed: the link
+     * counts nothing any more, and an interface of that name, if one comes
+     * back, needs a new link.
+     *
+     * @return whether the interface is still there
+     */
+    public boolean isCurrent() {
+        try {
+            return NetworkInterfaces.indexOf(interfaceName) == interfaceIndex;
+        } catch (IllegalArgumentException gone) {
+            return false;
+        }
     }
 
     /** Detaches the program. Idempotent. */

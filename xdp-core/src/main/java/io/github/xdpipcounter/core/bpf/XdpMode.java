@@ -19,12 +19,22 @@ public enum XdpMode {
         this.label = label;
     }
 
-    /** The name used on command lines: skb, driver or hw. */
+    /**
+     * The name used on command lines: skb, driver or hw.
+     *
+     * @return the label
+     */
     public String label() {
         return label;
     }
 
-    /** Parses skb, driver or hw (also "generic", "native", "offload"). */
+    /**
+     * Parses skb, driver or hw (also "generic", "native", "offload").
+     *
+     * @param text a mode name, any case
+     * @return the mode
+     * @throws IllegalArgumentException for any other text
+     */
     public static XdpMode parse(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "skb", "generic" -> SKB;

@@ -2,7 +2,7 @@ package io.github.xdpipcounter.core.bpf;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.xdpipcounter.core.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.RequiresRoot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

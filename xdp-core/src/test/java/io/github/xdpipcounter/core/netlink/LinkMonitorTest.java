@@ -26,8 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.xdpipcounter.core.testing.NetworkNamespace;
-import io.github.xdpipcounter.core.testing.RequiresRoot;
+import io.github.xdpipcounter.testing.Commands;
+import io.github.xdpipcounter.testing.NetworkNamespace;
+import io.github.xdpipcounter.testing.RequiresRoot;
 
 import static io.github.xdpipcounter.core.internal.netlink.Netlink.NETLINK_ROUTE;
 import static io.github.xdpipcounter.core.internal.netlink.Netlink.RTMGRP_LINK;

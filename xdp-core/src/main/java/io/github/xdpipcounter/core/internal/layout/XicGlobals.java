@@ -1,0 +1,79 @@
+package io.github.xdpipcounter.core.internal.layout;
+
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import io.github.xdpipcounter.core.bpf.BpfVariable;
+import io.github.xdpipcounter.core.internal.libbpf.xic_config;
+import io.github.xdpipcounter.core.internal.libbpf.xic_globals;
+
+/**
+ * The program's one global, {@code struct xic_globals}, in its mapped .bss
+ * (libbpf-rs' typed skeleton .bss): every store is volatile, since the
+ * program reads these fields while it runs.
+ */
+public final class XicGlobals {
+    private static final long CONFIG = xic_globals.config$offset();
+    private static final VarHandle CLOCK_NS = xic_config.clock_ns$layout().varHandle();
+    private static final VarHandle SLOT = xic_config.slot$layout().varHandle();
+    private static final VarHandle PORT_FILTER = xic_config.port_filter$layout().varHandle();
+    private static final VarHandle FILTERS = xic_config.filters$layout().varHandle();
+    private static final VarHandle TRANSPORTS = xic_config.transports$layout().varHandle();
+    private static final VarHandle PORT_BITMAP = xic_globals.port_bitmap$layout()
+            .varHandle(PathElement.sequenceElement(), PathElement.sequenceElement());
+    /** port_bitmap[transport][word]: its two dimensions. */
+    private static final long[] PORT_BITMAP_DIMENSIONS = xic_globals.port_bitmap$dimensions();
+
+    private final MemorySegment memory;
+
+    public XicGlobals(BpfVariable variable) {
+        if (variable.segment().byteSize() != xic_globals.sizeof()) {
+            throw new IllegalArgumentException("variable " + variable.name() + " is "
+                    + variable.segment().byteSize() + " bytes, not a struct xic_globals");
+        }
+        this.memory = variable.segment();
+    }
+
+    /** How many transports have a port bitmap: the first ones of enum xic_transport. */
+    public static int bitmapTransports() {
+        return (int) PORT_BITMAP_DIMENSIONS[0];
+    }
+
+    /** The 64-bit words of one transport's port bitmap. */
+    public static int bitmapWords() {
+        return (int) PORT_BITMAP_DIMENSIONS[1];
+    }
+
+    public void clockNs(long nanos) {
+        CLOCK_NS.setVolatile(memory, CONFIG + xic_config.clock_ns$offset(), nanos);
+    }
+
+    public void slot(int slot) {
+        SLOT.setVolatile(memory, CONFIG + xic_config.slot$offset(), slot);
+    }
+
+    public void portFilter(int transportBits) {
+        PORT_FILTER.setVolatile(memory, CONFIG + xic_config.port_filter$offset(), transportBits);
+    }
+
+    /** The filters that are on: bit f for enum xic_filter f. */
+    public void filters(int filterBits) {
+        FILTERS.setVolatile(memory, CONFIG + xic_config.filters$offset(), filterBits);
+    }
+
+    /** The tracked transports, read under the transports filter: bit t for enum xic_transport t. */
+    public void transports(int transportBits) {
+        TRANSPORTS.setVolatile(memory, CONFIG + xic_config.transports$offset(), transportBits);
+    }
+
+    /** Stores one transport's port bitmap, word by word. */
+    public void portBitmap(int transport, long[] words) {
+        if (words.length != bitmapWords()) {
+            throw new IllegalArgumentException(bitmapWords() + " bitmap words, not " + words.length);
+        }
+        for (int w = 0; w < words.length; w++) {
+            PORT_BITMAP.setVolatile(memory, xic_globals.port_bitmap$offset(), (long) transport, (long) w, words[w]);
+        }
+    }
+}
