@@ -216,12 +216,26 @@ public final class Frames {
         return tcp(srcPort, dstPort, TCP_SYN);
     }
 
-    /** A 20-byte TCP header with these flags (TCP_SYN | TCP_ACK...). */
+    /**
+     * A 20-byte TCP header with these flags.
+     *
+     * @param srcPort the source port
+     * @param dstPort the destination port
+     * @param flags   TCP flags, e.g. {@code TCP_SYN | TCP_ACK}
+     * @return the header
+     */
     public static byte[] tcp(int srcPort, int dstPort, int flags) {
         return new Bytes().u16(srcPort).u16(dstPort).u32(1).u32(0).u8(0x50).u8(flags).u16(64240).u16(0).u16(0).bytes();
     }
 
-    /** An ICMP or ICMPv6 message: type, code, a zero checksum and 4 more bytes (echo identifier and sequence). */
+    /**
+     * An ICMP or ICMPv6 message: type, code, a zero checksum and 4 more
+     * bytes (echo identifier and sequence).
+     *
+     * @param type the message type
+     * @param code the message code
+     * @return the message
+     */
     public static byte[] icmp(int type, int code) {
         return new Bytes().u8(type).u8(code).u16(0).u16(0x1234).u16(1).bytes();
     }
