@@ -268,7 +268,7 @@ class PackageIT {
     private Set<String> debFiles() {
         Set<String> files = new TreeSet<>();
         for (String line : Commands.run(Duration.ofSeconds(60), "dpkg-deb", "-c", deb.toString()).lines().toList()) {
-            String path = line.substring(line.indexOf(" ./") + 3);
+            String path = line.substring(line.indexOf(" ./") + 3).replaceFirst(" -> .*$", "");
             if (!path.isEmpty() && !path.endsWith("/")) {
                 files.add(path);
             }

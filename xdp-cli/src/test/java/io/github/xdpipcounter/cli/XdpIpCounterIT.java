@@ -55,6 +55,9 @@ class XdpIpCounterIT {
             assertThat(startup).isEqualTo("xdp-ip-counter: counting sources to ports " + TCP_PORT + "," + IDLE_PORT + ","
                     + UDP_PORT + " on " + hosts.counterInterface + " (XDP skb mode), windows of 3s; serving "
                     + "http://0.0.0.0:3031/metrics and http://0.0.0.0:3031/list");
+            // Outside the systemd journal, log lines start with the time (RFC 3339, UTC, milliseconds).
+            assertThat(tool.rawOutput()).filteredOn(line -> line.contains("counting sources")).singleElement()
+                    .matches(line -> ToolProcess.STAMP.matcher(line).find(), "starts with the time");
             assertThat(hosts.counter.hasXdp(hosts.counterInterface)).isTrue();
 
             // Send right after a window completes, so that all of it lands in the next one.
@@ -120,6 +123,16 @@ class XdpIpCounterIT {
             }
             assertThat(prometheus.awaitQuery("max_over_time(active_users{port=\"" + IDLE_PORT + "\"}[5m])",
                     List.of(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), Duration.ofSeconds(20))).hasSize(8);
+
+            // Every expression of the dashboard and of the alert rules, on that server: none is refused, and
+            // each of the dashboard's returns data, so none names a metric or label the tool does not serve.
+            for (String expression : MonitoringRulesTest.dashboardExpressions()) {
+                String promql = expression.replace("$instance", ".*").replace("$__rate_interval", "1m");
+                assertThat(prometheus.awaitAny(promql, Duration.ofSeconds(10))).as(promql).isNotEmpty();
+            }
+            for (String expression : MonitoringRulesTest.ruleExpressions()) {
+                assertThat(prometheus.query(expression)).as(expression).isNotNull();
+            }
 
             // SIGTERM: detach, stop serving, exit 0, within 2 s.
             long before = System.nanoTime();
