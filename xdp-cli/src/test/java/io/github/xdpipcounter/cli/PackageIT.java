@@ -169,6 +169,9 @@ class PackageIT {
                 hosts.sendFromPeer(DATAGRAMS, UDP_PORT, TCP_PORT);
                 Map<String, Double> metrics = Exposition.samples(Scrapes.awaitWindows(hosts.counter, 2).body());
                 Scrapes.assertCountedPeerTraffic(metrics, UDP_PORT, TCP_PORT, DATAGRAMS);
+                System.out.println("resident memory of the packaged tool after two windows: "
+                        + Files.readAllLines(Path.of("/proc", Long.toString(tool.pid()), "status")).stream()
+                        .filter(line -> line.startsWith("VmRSS") || line.startsWith("VmHWM")).toList());
                 // /list writes JSON with Jackson: on this runtime too.
                 Http.Response list = Http.get(hosts.counter, "http://127.0.0.1:3031/list");
                 assertThat(new ObjectMapper().readTree(list.body())).hasSize(12);
