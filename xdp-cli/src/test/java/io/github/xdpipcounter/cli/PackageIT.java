@@ -214,6 +214,18 @@ class PackageIT {
         assertThat(version).startsWith("xdp-ip-counter " + io.github.xdpipcounter.core.Version.current() + "\ncommit ");
     }
 
+    /** The tarball runs from wherever it is unpacked: its command finds the runtime beside it. */
+    @Test
+    void theTarballsCommandRunsFromWhereverItIsUnpacked(@TempDir Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Commands.run(Duration.ofSeconds(60), "tar", "-xzf", tarball.toString(), "-C", dir.toString());
+        Path top = only(dir, "-" + io.github.xdpipcounter.core.Version.current());
+        String version = Commands.run(Duration.ofSeconds(30), "env", "-i", "PATH=" + tools(dir), "XIC_KEEP_ROOT=1",
+                top.resolve("bin/xdp-ip-counter").toString(), "--version");
+        assertThat(version).startsWith("xdp-ip-counter " + io.github.xdpipcounter.core.Version.current() + "\ncommit ")
+                .contains("\nlibbpf 1.");
+    }
+
     /** The generated bash completion, sourced into bash and asked as bash asks it at a prompt. */
     @Test
     void bashCompletesFlagsAndModes(@TempDir Path dir) throws IOException {
