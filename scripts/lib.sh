@@ -66,5 +66,7 @@ multiarch_include() {
 # BPF object, libbpf1 to run it, iproute2 for the namespace tests, Maven.
 BUILD_PACKAGES=(clang llvm libbpf-dev libbpf1 iproute2 maven python3)
 # What the tests add: promtool and a Prometheus server (package prometheus), setpriv (util-linux),
-# and the real clients and tools of the web security tests: curl, openssl, htpasswd (apache2-utils).
-TEST_PACKAGES=(prometheus util-linux curl openssl apache2-utils)
+# the real clients and tools of the web security tests: curl, openssl, htpasswd (apache2-utils),
+# and what PackageIT needs to build and check the .deb (scripts/package): asciidoctor (the man
+# page), dpkg-dev (dpkg-shlibdeps), systemd (systemd-analyze).
+TEST_PACKAGES=(prometheus util-linux curl openssl apache2-utils asciidoctor dpkg-dev systemd)

@@ -3,6 +3,9 @@ package io.github.xdpipcounter.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
@@ -15,11 +18,17 @@ import java.util.logging.Logger;
 /**
  * Logs go to stderr, one line each, through java.util.logging (which
  * System.Logger uses by default): INFO by default, WARNING with --quiet,
- * FINE with --verbose. Stack traces only with --verbose.
+ * FINE with --verbose. Stack traces only with --verbose. Each line starts
+ * with the time (RFC 3339, UTC, milliseconds), except when stderr is the
+ * systemd journal, which stamps lines itself ({@link JournalStream}).
  */
 final class Logging {
     private Logging() {
     }
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    private static final boolean STAMPED = !JournalStream.isStderr();
 
     private static volatile Level configured = Level.INFO;
 
@@ -56,7 +65,7 @@ final class Logging {
 
         @Override
         public String format(LogRecord record) {
-            StringBuilder line = new StringBuilder(Main.NAME).append(": ");
+            StringBuilder line = new StringBuilder(prefix(record.getInstant()));
             if (record.getLevel() != Level.INFO) {
                 line.append(record.getLevel() == Level.SEVERE ? "error" : record.getLevel().getName().toLowerCase(Locale.ROOT))
                         .append(": ");
@@ -81,14 +90,23 @@ final class Logging {
      */
     static void noteDirectly(String message) {
         if (configured.intValue() <= Level.INFO.intValue()) {
-            System.err.println(Main.NAME + ": " + message);
+            System.err.println(prefix(Instant.now()) + message);
             System.err.flush();
         }
     }
 
     /** For errors printed before or outside logging. */
     static void error(PrintStream err, String message) {
-        err.println(Main.NAME + ": error: " + message);
+        err.println(prefix(Instant.now()) + "error: " + message);
         err.flush();
+    }
+
+    /** "2026-11-27T18:04:22.123Z xdp-ip-counter: ", or without the time under the journal. */
+    static String prefix(Instant now) {
+        return prefix(now, STAMPED);
+    }
+
+    static String prefix(Instant now, boolean stamped) {
+        return (stamped ? STAMP.format(now) + " " : "") + Main.NAME + ": ";
     }
 }

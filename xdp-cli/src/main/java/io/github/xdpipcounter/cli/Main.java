@@ -55,7 +55,7 @@ public final class Main {
      * signal handling is in place before anything starts, and the start-up
      * line is out before /metrics answers its first 200.
      */
-    private static int runService(Settings settings) {
+    static int runService(Settings settings) {
         Logging.configure(settings.logLevel());
         SignalShutdown shutdown = SignalShutdown.install();
         Privileges.excessWarning().ifPresent(warning ->

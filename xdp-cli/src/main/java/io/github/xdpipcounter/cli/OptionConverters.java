@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.function.Function;
@@ -105,6 +107,14 @@ final class OptionConverters {
     static final class Mode extends LibraryParsed<XdpMode> {
         Mode() {
             super(XdpMode::parse);
+        }
+    }
+
+    /** What shell completion offers for --mode: the labels {@link Mode} accepts (skb, driver, hw). */
+    static final class ModeLabels implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(XdpMode.values()).map(XdpMode::label).iterator();
         }
     }
 

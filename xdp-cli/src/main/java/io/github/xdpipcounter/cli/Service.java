@@ -79,7 +79,7 @@ final class Service implements AutoCloseable {
     }
 
     private void logWindow(Window window) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "window " + window);
+        LOG.log(System.Logger.Level.DEBUG, () -> WindowSummary.of(window));
         if (window.capacityExceeded()) {
             LOG.log(System.Logger.Level.WARNING, "the last window lost " + window.evictedSources()
                     + " sources for lack of room: raise --max-sources (now " + counter.config().maxSources() + ")");

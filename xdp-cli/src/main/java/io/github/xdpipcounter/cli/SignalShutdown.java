@@ -47,7 +47,7 @@ final class SignalShutdown {
         Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
             try {
                 Thread.sleep(DEADLINE_MILLIS);
-                System.err.println(Main.NAME + ": warning: closing took over " + DEADLINE_MILLIS + " ms: exiting anyway");
+                System.err.println(Logging.prefix(java.time.Instant.now()) + "warning: closing took over " + DEADLINE_MILLIS + " ms: exiting anyway");
                 System.err.flush();
                 Runtime.getRuntime().halt(status);
             } catch (InterruptedException done) {

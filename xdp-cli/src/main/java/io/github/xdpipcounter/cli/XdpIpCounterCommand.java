@@ -90,6 +90,7 @@ final class XdpIpCounterCommand implements Callable<Integer> {
     InetAddress bind;
 
     @Option(names = "--mode", paramLabel = "MODE", converter = OptionConverters.Mode.class,
+            completionCandidates = OptionConverters.ModeLabels.class,
             description = "XDP attach mode: skb (generic, works everywhere), driver (native, needs driver "
                     + "support) or hw (offloaded to the NIC). Default: skb.")
     XdpMode mode = XdpMode.SKB;
@@ -120,6 +121,14 @@ final class XdpIpCounterCommand implements Callable<Integer> {
     boolean quiet;
 
     private final Runner runner;
+
+    /**
+     * The command as it runs in production: what picocli's own tools
+     * instantiate by class (AutoComplete, the man page generator).
+     */
+    XdpIpCounterCommand() {
+        this(Main::runService);
+    }
 
     XdpIpCounterCommand(Runner runner) {
         this.runner = runner;

@@ -205,6 +205,21 @@ class CommandLineTest {
     void versionNamesOursLibbpfsAndJavas() {
         assertThat(run("-V")).isZero();
         assertThat(out.toString()).startsWith("xdp-ip-counter ").contains("libbpf ").contains("Java 25");
+        // The build's commit (or "unknown" outside a git checkout) and time, RFC 3339 in UTC.
+        assertThat(out.toString().lines().skip(1).findFirst().orElseThrow())
+                .matches("commit ([0-9a-f]{12}(-dirty)?|unknown), built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    }
+
+    /**
+     * picocli's tools (AutoComplete, the man page generator) make the command
+     * from its class: that needs a constructor without arguments.
+     */
+    @Test
+    void picocliToolsCanMakeTheCommandFromItsClass() {
+        CommandLine byClass = new CommandLine(XdpIpCounterCommand.class);
+        assertThat(byClass.getCommandSpec().findOption("--mode")).isNotNull();
+        String bash = picocli.AutoComplete.bash(Main.NAME, byClass);
+        assertThat(bash).contains("'--mode'").contains("(\"skb\" \"driver\" \"hw\")");
     }
 
     @Test
@@ -220,6 +235,7 @@ class CommandLineTest {
         } finally {
             System.setErr(saved);
         }
-        assertThat(captured.toString()).isEqualTo("xdp-ip-counter: error: something broke" + System.lineSeparator());
+        assertThat(captured.toString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z "
+                + "xdp-ip-counter: error: something broke\\R");
     }
 }

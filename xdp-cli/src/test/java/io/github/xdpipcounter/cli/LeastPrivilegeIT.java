@@ -154,6 +154,11 @@ class LeastPrivilegeIT {
 
     /** Uid nobody, and the needed set exactly in every set but the bounding one, which holds at most that. */
     static void assertEveryThreadHoldsOnlyTheNeeded(long pid) throws IOException {
+        assertEveryThreadHoldsOnlyTheNeeded(pid, NOBODY);
+    }
+
+    /** {@link #assertEveryThreadHoldsOnlyTheNeeded(long)} for a process running as {@code uid}. */
+    static void assertEveryThreadHoldsOnlyTheNeeded(long pid, int uid) throws IOException {
         List<String> seen = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
@@ -165,7 +170,7 @@ class LeastPrivilegeIT {
                 }
                 String thread = task.getFileName() + " " + text.lines().findFirst().orElse("");
                 Privileges.Status status = Privileges.Status.parse(text);
-                assertThat(status.uid()).as("uid of thread %s", thread).isEqualTo(NOBODY);
+                assertThat(status.uid()).as("uid of thread %s", thread).isEqualTo(uid);
                 List<String> needed = Privileges.names(Privileges.NEEDED);
                 assertThat(Privileges.names(status.effective())).as("CapEff of thread %s", thread).isEqualTo(needed);
                 assertThat(Privileges.names(status.permitted())).as("CapPrm of thread %s", thread).isEqualTo(needed);

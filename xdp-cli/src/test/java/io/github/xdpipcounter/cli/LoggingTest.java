@@ -1,6 +1,7 @@
 package io.github.xdpipcounter.cli;
 
 import java.lang.ref.WeakReference;
+import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -37,5 +38,15 @@ class LoggingTest {
             assertThat(Logger.getLogger(name).getLevel()).as(name).isEqualTo(Level.WARNING);
         }
         assertThat(Logger.getLogger("").getLevel()).isEqualTo(Level.FINE);
+    }
+
+    /** RFC 3339 in UTC with milliseconds, three digits even when they are zero; nothing under the journal. */
+    @Test
+    void linesStartWithTheTimeToTheMillisecondUnlessTheJournalStampsThem() {
+        assertThat(Logging.prefix(Instant.parse("2026-11-27T18:04:22.120Z"), true))
+                .isEqualTo("2026-11-27T18:04:22.120Z xdp-ip-counter: ");
+        assertThat(Logging.prefix(Instant.parse("2026-11-27T18:04:22Z"), true))
+                .isEqualTo("2026-11-27T18:04:22.000Z xdp-ip-counter: ");
+        assertThat(Logging.prefix(Instant.parse("2026-11-27T18:04:22.999999Z"), false)).isEqualTo("xdp-ip-counter: ");
     }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.xdpipcounter.testing.TwoHosts;
-import io.github.xdpipcounter.exporter.Exposition;
+import io.github.xdpipcounter.testing.Exposition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -105,6 +105,17 @@ final class PrometheusServer implements AutoCloseable {
         return last;
     }
 
+    /** Polls {@code promql} until it gives any value (a rate needs two scrapes of a new series); returns what it last gave. */
+    List<Double> awaitAny(String promql, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        List<Double> last = query(promql);
+        while (last.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            last = query(promql);
+        }
+        return last;
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -1,9 +1,12 @@
 package io.github.xdpipcounter.cli;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import io.github.xdpipcounter.testing.NetworkNamespace;
 import io.github.xdpipcounter.testing.Exposition;
+import io.github.xdpipcounter.testing.TwoHosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,5 +30,29 @@ final class Scrapes {
             Thread.sleep(25);
         }
         throw new AssertionError("fewer than " + windows + " windows completed within 20 s");
+    }
+
+    /**
+     * The exact counts of one {@link TwoHosts#sendFromPeer} of {@code datagrams}
+     * datagrams per source to {@code udpPort} and a connection attempt to
+     * {@code tcpPort}, all inside one window, run with --ports naming both:
+     * 3 sources per network on each port, none on the other transport, every
+     * packet and byte.
+     */
+    static void assertCountedPeerTraffic(Map<String, Double> metrics, int udpPort, int tcpPort, int datagrams) {
+        for (String network : List.of("IPv4", "IPv6")) {
+            assertThat(metrics).containsEntry(Exposition.series("active_users", network, "UDP", udpPort), 3.0)
+                    .containsEntry(Exposition.series("active_users", network, "TCP", tcpPort), 3.0)
+                    .containsEntry(Exposition.series("active_users", network, "TCP", udpPort), 0.0)
+                    .containsEntry(Exposition.series("active_users", network, "UDP", tcpPort), 0.0)
+                    .containsEntry(Exposition.series("xdp_ipc_packets_total", network, "UDP", udpPort), 3.0 * datagrams)
+                    .containsEntry(Exposition.series("xdp_ipc_packets_total", network, "TCP", tcpPort), 3.0);
+        }
+        // 14 Ethernet + 20 IPv4 or 40 IPv6 + 8 UDP + 19 payload bytes per datagram
+        assertThat(metrics).containsEntry(Exposition.series("xdp_ipc_bytes_total", "IPv4", "UDP", udpPort), 3.0 * datagrams * 61)
+                .containsEntry(Exposition.series("xdp_ipc_bytes_total", "IPv6", "UDP", udpPort), 3.0 * datagrams * 81)
+                .containsEntry("xdp_ipc_sources_tracked{network=\"IPv4\"}", 6.0)
+                .containsEntry("xdp_ipc_sources_tracked{network=\"IPv6\"}", 6.0)
+                .containsEntry("xdp_ipc_capacity_exceeded", 0.0);
     }
 }

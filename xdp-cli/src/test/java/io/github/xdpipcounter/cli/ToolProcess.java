@@ -11,12 +11,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The built xdp-ip-counter.jar running as a child process (in a test
- * namespace), its output collected line by line. Closing kills it.
+ * namespace), its output collected line by line. Closing kills it. Lines are
+ * read without the time the tool's logs start with ({@link #rawOutput} keeps it).
  */
 final class ToolProcess implements AutoCloseable {
+    /** The time a log line starts with: RFC 3339, UTC, milliseconds. */
+    static final Pattern STAMP = Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z ");
     static final Path JAR = Path.of(System.getProperty("xic.jar", "target/xdp-ip-counter.jar"));
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     /** From launch to the start-up line: a JVM start and a BPF load, on a loaded machine. */
@@ -69,7 +73,7 @@ final class ToolProcess implements AutoCloseable {
     String awaitLine(Predicate<String> matching, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            for (String line : lines) {
+            for (String line : output(lines)) {
                 if (matching.test(line)) {
                     return line;
                 }
@@ -119,12 +123,21 @@ final class ToolProcess implements AutoCloseable {
      * (the tests run the jar as root; that warning has tests of its own).
      */
     List<String> output() {
-        return lines.stream().filter(line -> !isExcessPrivilegeWarning(line)).toList();
+        return output(lines).stream().filter(line -> !isExcessPrivilegeWarning(line)).toList();
     }
 
     /** Every output line. */
     List<String> allOutput() {
+        return output(lines);
+    }
+
+    /** Every output line as printed, times included. */
+    List<String> rawOutput() {
         return List.copyOf(lines);
+    }
+
+    private static List<String> output(List<String> raw) {
+        return raw.stream().map(line -> STAMP.matcher(line).replaceFirst("")).toList();
     }
 
     static boolean isExcessPrivilegeWarning(String line) {

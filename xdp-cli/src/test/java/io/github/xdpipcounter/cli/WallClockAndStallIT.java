@@ -45,9 +45,9 @@ class WallClockAndStallIT {
     private static final double SAME_FLIP_SECONDS = 0.5;
     private static final String WINDOWS_TOTAL = "xdp_ipc_windows_total";
     private static final String LAST_END = "xdp_ipc_last_window_end_timestamp_seconds";
-    /** What Service logs per window with -v (see Window.toString). */
+    /** What Service logs per window with -v (see WindowSummary). */
     private static final Pattern WINDOW_LINE =
-            Pattern.compile("window Window\\[#(\\d+) (\\S+) \\.\\. (\\S+), (\\d+) sources, (\\d+) packets counted");
+            Pattern.compile("window (\\d+) \\((\\S+) to (\\S+), [0-9.]+ s\\): ([0-9,]+) sources \\([^)]*\\) on [0-9,]+ ports; ([0-9,]+) packets ");
 
     /** One window as the tool logged it: its wall-clock labels, and its length on the monotonic clock. */
     private record Logged(long sequence, Instant start, Instant end, int sources, long packets) {
@@ -258,13 +258,13 @@ class WallClockAndStallIT {
 
         /** The windows the tool logged, checked to be numbered 1, 2, 3... without a gap or a repeat, through {@code through}. */
         List<Logged> loggedWindows(long through) throws InterruptedException {
-            tool.awaitLine(line -> line.contains("window Window[#" + through + " "), Duration.ofSeconds(5));
+            tool.awaitLine(line -> line.contains("window " + through + " ("), Duration.ofSeconds(5));
             List<Logged> windows = new ArrayList<>();
             for (String line : tool.output()) {
                 Matcher m = WINDOW_LINE.matcher(line);
                 if (m.find()) {
                     windows.add(new Logged(Long.parseLong(m.group(1)), Instant.parse(m.group(2)), Instant.parse(m.group(3)),
-                            Integer.parseInt(m.group(4)), Long.parseLong(m.group(5))));
+                            Integer.parseInt(m.group(4).replace(",", "")), Long.parseLong(m.group(5).replace(",", ""))));
                 }
             }
             for (int i = 0; i < windows.size(); i++) {
