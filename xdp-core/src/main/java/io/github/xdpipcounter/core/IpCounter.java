@@ -59,10 +59,9 @@ public final class IpCounter implements AutoCloseable {
      * the first window. Nothing stays attached if any step fails.
      *
      * @throws IllegalArgumentException for an interface that does not exist
-     * @throws io.github.xdpipcounter.core.bpf.BpfException when the kernel refuses
-     *
      * @param config how it runs
      * @return the running counter
+     * @throws io.github.xdpipcounter.core.bpf.BpfException when the kernel refuses
      */
     public static IpCounter start(CounterConfig config) {
         CounterProgram program = CounterProgram.load(config.maxSources());
@@ -199,6 +198,7 @@ public final class IpCounter implements AutoCloseable {
      * the old filter or the new one, never a mix that counts what neither
      * counts.
      *
+     * @param filter the new filter
      * @throws IllegalArgumentException for a filter larger than the program
      *                                  holds ({@link TrafficFilter#MAX_BLOCKS_PER_NETWORK}); the old one stays
      */
@@ -208,7 +208,11 @@ public final class IpCounter implements AutoCloseable {
         }
     }
 
-    /** The filter in force: the configured one, or the last given to {@link #filter(TrafficFilter)}. */
+    /**
+     * The filter in force: the configured one, or the last given to {@link #filter(TrafficFilter)}.
+     *
+     * @return the filter in force
+     */
     public TrafficFilter filter() {
         return program.trafficFilter();
     }
