@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.core.bpf;
+package io.github.xdpipcounter.core.internal.layout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
