@@ -130,7 +130,9 @@ class FilterChangeTest {
             program.program().testRun(udpTo("198.51.100.2"));
             Window after = program.completeWindow();
             assertThat(after.statistics().ignored(IgnoreReason.NOT_FOR_THIS_HOST)).isEqualTo(1);
-            assertThat(trie(program.maps().destinationsV4())).containsExactly("198.51.100.2/32", "255.255.255.255/32");
+            assertThat(hosts(program.maps().destinationHostsV4())).as("hosts go to the hash map")
+                    .containsExactly("198.51.100.2", "255.255.255.255");
+            assertThat(trie(program.maps().destinationsV4())).as("no block but hosts: an empty trie").isEmpty();
             assertThatThrownBy(() -> program.filter(local)).isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -156,6 +158,9 @@ class FilterChangeTest {
             for (BpfMap trie : List.of(program.maps().sourcesV4(), program.maps().sourcesV6(),
                     program.maps().destinationsV4(), program.maps().destinationsV6())) {
                 assertThat(trie(trie)).as(trie.name()).isEmpty();
+            }
+            for (BpfMap hosts : List.of(program.maps().destinationHostsV4(), program.maps().destinationHostsV6())) {
+                assertThat(hosts(hosts)).as(hosts.name()).isEmpty();
             }
             Window unfiltered = windowOf(program, synAck, ping);
             assertThat(unfiltered.statistics().ignored(IgnoreReason.TRANSPORT_NOT_TRACKED)).isEqualTo(1);
@@ -198,6 +203,23 @@ class FilterChangeTest {
             out.add(AddressBlock.of(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a}, 32));
         }
         return out;
+    }
+
+    /** The addresses a hash map of hosts holds, read from the kernel, in order. */
+    private static List<String> hosts(BpfMap map) {
+        List<AddressBlock> hosts = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(map.keySize(), 8);
+            MemorySegment next = arena.allocate(map.keySize(), 8);
+            MemorySegment previous = MemorySegment.NULL;
+            while (map.nextKey(previous, next)) {
+                byte[] address = next.toArray(ValueLayout.JAVA_BYTE);
+                hosts.add(AddressBlock.of(address, address.length * 8));
+                key.copyFrom(next);
+                previous = key;
+            }
+        }
+        return hosts.stream().sorted().map(block -> block.address().getHostAddress()).toList();
     }
 
     /** The blocks a trie holds, read from the kernel, in order. */
