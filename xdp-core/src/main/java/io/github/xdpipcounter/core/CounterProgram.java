@@ -125,7 +125,7 @@ final class CounterProgram implements AutoCloseable {
         if (filter.destinations().local()) {
             throw new IllegalArgumentException("a destination filter of local addresses needs them: use filter(filter, addresses)");
         }
-        filters.apply(filter, Set.of());
+        filter(filter, Set.of());
     }
 
     /** This host's addresses changed: see {@link ProgramFilters#localAddressesChanged}. */

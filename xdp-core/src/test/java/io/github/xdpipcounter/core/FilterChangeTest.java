@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +86,36 @@ class FilterChangeTest {
             assertThat(window.statistics().ignored(IgnoreReason.SOURCE_EXCLUDED)).isEqualTo(sent[0]);
             assertThat(trie(program.maps().sourcesV4())).as("the last filter's entries only")
                     .containsExactly("10.0.0.0/8", "10.1.0.0/16");
+        }
+    }
+
+    /**
+     * The program checks the source filter only when it creates a record, so
+     * a change forgets, in the window in progress, the records of every
+     * source the new filter refuses (its earlier packets included); later
+     * packets from it are ignored, and the deleted records are not reported
+     * as evicted.
+     */
+    @Test
+    void aSourceFilterChangeForgetsTheSourcesItRefusesInTheWindowInProgress() {
+        try (CounterProgram program = CounterProgram.load(1024)) {
+            program.filter(sources(SourceFilter.excluding(blocks("10.9.0.0/16"))));
+            program.completeWindow();
+            byte[] refusedLater = udpFrom("10.1.2.3");
+            byte[] keptV4 = udpFrom("10.2.0.1");
+            byte[] keptV6 = ethernet(ETH_P_IPV6, ipv6("2001:db8::7", "2001:db8::1", IPPROTO_UDP, Frames.udp(40000, 53, 0)));
+            for (byte[] frame : List.of(refusedLater, refusedLater, keptV4, keptV6)) {
+                program.program().testRun(frame);
+            }
+            program.filter(sources(SourceFilter.excluding(blocks("10.1.0.0/16", "2001:db8:1::/48"))));
+            program.program().testRun(refusedLater);
+            program.program().testRun(keptV4);
+            Window window = program.completeWindow();
+            assertThat(RecordKeys.packets(window)).containsOnly(
+                    Map.entry(RecordKeys.of(Network.IPV4, address("10.2.0.1"), Transport.UDP, 53), 2L),
+                    Map.entry(RecordKeys.of(Network.IPV6, address("2001:db8::7"), Transport.UDP, 53), 1L));
+            assertThat(window.statistics().ignored(IgnoreReason.SOURCE_EXCLUDED)).isEqualTo(1);
+            assertThat(window.evictedSources()).isZero();
         }
     }
 
