@@ -104,7 +104,7 @@ PREFIX_TRIE(struct xic_prefix_v6) sources_v6 SEC(".maps"), destinations_v6 SEC("
 		__uint(type, BPF_MAP_TYPE_HASH);		\
 		__uint(max_entries, DEFAULT_MAX_PREFIXES);	\
 		__uint(map_flags, BPF_F_NO_PREALLOC);		\
-		__uint(key_size, address_size);			\
+		__type(key, __u8[address_size]);		\
 		__type(value, __u8);				\
 	}
 
