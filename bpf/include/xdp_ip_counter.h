@@ -81,9 +81,11 @@ enum xic_ignore_reason {
 enum xic_filter {
 	XIC_FILTER_TRANSPORTS = 0,   /* count only the transports of xic_config.transports */
 	XIC_FILTER_TCP_SYN = 1,      /* count TCP only with SYN set and ACK clear */
-	XIC_FILTER_DESTINATIONS = 2, /* count only destinations in destinations_v4/_v6 */
+	XIC_FILTER_DESTINATIONS = 2, /* count only destinations in destination_hosts_v4/_v6 or, with */
+	                             /* XIC_FILTER_DESTINATION_PREFIXES, destinations_v4/_v6 */
 	XIC_FILTER_SOURCES = 3,      /* count only sources whose sources_v4/_v6 flags say so */
-	XIC_FILTER_COUNT = 4,
+	XIC_FILTER_DESTINATION_PREFIXES = 4, /* the destination filter has blocks other than hosts */
+	XIC_FILTER_COUNT = 5,
 };
 
 /*

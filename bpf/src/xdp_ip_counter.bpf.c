@@ -5,7 +5,7 @@
  * generations that userspace swaps at every window boundary. Every packet
  * passes. Filters (transports, TCP SYN, destinations, sources) are checked
  * before any map update, on a path of their own that an unfiltered packet
- * does not take.
+ * does not take; the source filter only before a record is created.
  *
  * One packet touches at most one record. The parsers follow xdp-tools'
  * parsing_helpers.h: one inline function per header over a cursor.
@@ -92,6 +92,24 @@ struct {
 
 PREFIX_TRIE(struct xic_prefix_v4) sources_v4 SEC(".maps"), destinations_v4 SEC(".maps");
 PREFIX_TRIE(struct xic_prefix_v6) sources_v6 SEC(".maps"), destinations_v6 SEC(".maps");
+
+/*
+ * The single hosts (/32, /128) of the destination filter, the common case
+ * (this host's addresses): an exact match, which the verifier inlines and
+ * which costs the same for any number of hosts, where a trie walk costs
+ * more with every level. Keys are addresses in network order; value 1.
+ */
+#define HOST_SET(address_size)					\
+	struct {						\
+		__uint(type, BPF_MAP_TYPE_HASH);		\
+		__uint(max_entries, DEFAULT_MAX_PREFIXES);	\
+		__uint(map_flags, BPF_F_NO_PREALLOC);		\
+		__type(key, __u8[address_size]);		\
+		__type(value, __u8);				\
+	}
+
+HOST_SET(4) destination_hosts_v4 SEC(".maps");
+HOST_SET(16) destination_hosts_v6 SEC(".maps");
 
 /* Indexed by slot, so each window's statistics are read with its records. */
 struct {
@@ -336,38 +354,62 @@ static __always_inline void set_prefix_key(struct xic_prefix_v6 *key, const void
 }
 
 /*
- * Destination, then source: one longest-prefix match in each trie that is
- * on. ipv6 is a constant at each call, so each picks its own maps.
+ * The destination: an exact match among the filter's hosts, then, only
+ * when the filter has other blocks, one longest-prefix match. ipv6 is a
+ * constant at each call, so each picks its own maps.
  */
-static __always_inline int check_addresses(__u32 filters, int ipv6, const void *daddr, const void *saddr)
+static __always_inline int check_destination(__u32 filters, int ipv6, const void *daddr)
 {
 	/* Sized for IPv6; an IPv4 trie reads the first 8 bytes, struct xic_prefix_v4. */
 	struct xic_prefix_v6 key;
 	__u8 *value;
 
-	if (filters & (1u << XIC_FILTER_DESTINATIONS)) {
+	if (!(filters & (1u << XIC_FILTER_DESTINATIONS)))
+		return 0;
+	value = bpf_map_lookup_elem(ipv6 ? (void *)&destination_hosts_v6 : (void *)&destination_hosts_v4, daddr);
+	if (value && *value)
+		return 0;
+	if (filters & (1u << XIC_FILTER_DESTINATION_PREFIXES)) {
 		set_prefix_key(&key, daddr, ipv6);
 		value = bpf_map_lookup_elem(ipv6 ? (void *)&destinations_v6 : (void *)&destinations_v4, &key);
-		if (!value || !*value)
-			return IGNORE(XIC_IGNORED_NOT_FOR_THIS_HOST);
+		if (value && *value)
+			return 0;
 	}
-	if (filters & (1u << XIC_FILTER_SOURCES)) {
-		set_prefix_key(&key, saddr, ipv6);
-		value = bpf_map_lookup_elem(ipv6 ? (void *)&sources_v6 : (void *)&sources_v4, &key);
-		if (!value || *value != (1u << XIC_SOURCE_INCLUDED))
-			return IGNORE(XIC_IGNORED_SOURCE_EXCLUDED);
-	}
+	return IGNORE(XIC_IGNORED_NOT_FOR_THIS_HOST);
+}
+
+/*
+ * The source: checked only before a record is created (count_in's miss
+ * path), never on the hit path. A record exists only for a source that
+ * passed when the record was created, and userspace deletes, when the
+ * source filter changes, the current generation's records of every source
+ * the new filter does not count (see ProgramFilters): a record found is a
+ * source counted. The check is the last of all, so the reason an ignored
+ * packet gets is the same as if it ran in order.
+ */
+static __always_inline int check_source(__u32 filters, int ipv6, const void *saddr)
+{
+	struct xic_prefix_v6 key;
+	__u8 *value;
+
+	if (!(filters & (1u << XIC_FILTER_SOURCES)))
+		return 0;
+	set_prefix_key(&key, saddr, ipv6);
+	value = bpf_map_lookup_elem(ipv6 ? (void *)&sources_v6 : (void *)&sources_v4, &key);
+	if (!value || *value != (1u << XIC_SOURCE_INCLUDED))
+		return IGNORE(XIC_IGNORED_SOURCE_EXCLUDED);
 	return 0;
 }
 
 /*
  * Everything after the IP header: the transport and, in order, every check
- * that is on. With filters == 0 (the common case, tested once) the path is
- * that of a program without filters: parse_l4 inlined with filters 0
- * checks nothing more, and no address is looked up.
+ * that is on but the source (see check_source). With filters == 0 (the
+ * common case, tested once) the path is that of a program without
+ * filters: parse_l4 inlined with filters 0 checks nothing more, and no
+ * address is looked up.
  */
 static __always_inline int check_packet(struct cursor *c, int protocol, struct counted *pkt, __u32 filters,
-					int ipv6, const void *saddr, const void *daddr)
+					int ipv6, const void *daddr)
 {
 	int ret;
 
@@ -383,7 +425,7 @@ static __always_inline int check_packet(struct cursor *c, int protocol, struct c
 	ret = check_segment(c, pkt, filters);
 	if (ret < 0)
 		return ret;
-	return check_addresses(filters, ipv6, daddr, saddr);
+	return check_destination(filters, ipv6, daddr);
 }
 
 /*
@@ -422,33 +464,41 @@ static __always_inline void count_stat(__u32 *slot, int inserted)
 		st->insert_failed++;
 }
 
-static __always_inline void count_in(void *generation, const void *key, __u32 *slot,
-				     __u64 bytes, __u64 now)
+/*
+ * Counts into the source's record, creating it when the source filter
+ * counts the source; returns 0, or IGNORE(reason) when it does not.
+ */
+static __always_inline int count_in(void *generation, const void *key, __u32 *slot,
+				    __u64 bytes, __u64 now, __u32 filters, int ipv6, const void *saddr)
 {
 	struct xic_record *rec = bpf_map_lookup_elem(generation, key);
 	int err;
 
 	if (rec) {
 		add_to(rec, bytes, now);
-		return;
+		return 0;
 	}
+	err = check_source(filters, ipv6, saddr);
+	if (err < 0)
+		return err;
 	struct xic_record fresh = {
 		.packets = 1, .bytes = bytes, .first_seen_ns = now, .last_seen_ns = now,
 	};
 	err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);
 	if (!err) {
 		count_stat(slot, 1);
-		return;
+		return 0;
 	}
 	/* Another CPU created the record first: count into that one. */
 	if (err == -EEXIST) {
 		rec = bpf_map_lookup_elem(generation, key);
 		if (rec) {
 			add_to(rec, bytes, now);
-			return;
+			return 0;
 		}
 	}
 	count_stat(slot, 0);
+	return 0;
 }
 
 static __always_inline __u64 now_ns(void)
@@ -493,7 +543,7 @@ int xdp_ip_counter(struct xdp_md *ctx)
 		ret = parse_iphdr(&c, &iph);
 		if (ret < 0)
 			goto ignored;
-		ret = check_packet(&c, ret, &pkt, filters, 0, &iph->saddr, &iph->daddr);
+		ret = check_packet(&c, ret, &pkt, filters, 0, &iph->daddr);
 		if (ret < 0)
 			goto ignored;
 		struct xic_key_v4 key;
@@ -503,14 +553,16 @@ int xdp_ip_counter(struct xdp_md *ctx)
 		generation = bpf_map_lookup_elem(&generations_v4, &slot);
 		if (!generation)
 			return XDP_PASS;
-		count_in(generation, &key, &slot, data_end - data, now_ns());
+		ret = count_in(generation, &key, &slot, data_end - data, now_ns(), filters, 0, &iph->saddr);
+		if (ret < 0)
+			goto ignored;
 		return XDP_PASS;
 	}
 	if (h_proto == bpf_htons(ETH_P_IPV6)) {
 		ret = parse_ipv6hdr(&c, &ip6h);
 		if (ret < 0)
 			goto ignored;
-		ret = check_packet(&c, ret, &pkt, filters, 1, &ip6h->saddr, &ip6h->daddr);
+		ret = check_packet(&c, ret, &pkt, filters, 1, &ip6h->daddr);
 		if (ret < 0)
 			goto ignored;
 		struct xic_key_v6 key;
@@ -520,7 +572,9 @@ int xdp_ip_counter(struct xdp_md *ctx)
 		generation = bpf_map_lookup_elem(&generations_v6, &slot);
 		if (!generation)
 			return XDP_PASS;
-		count_in(generation, &key, &slot, data_end - data, now_ns());
+		ret = count_in(generation, &key, &slot, data_end - data, now_ns(), filters, 1, &ip6h->saddr);
+		if (ret < 0)
+			goto ignored;
 		return XDP_PASS;
 	}
 	ret = IGNORE(XIC_IGNORED_NOT_IP);

@@ -43,7 +43,9 @@ final class CounterProgram implements AutoCloseable {
         this.globals = new ProgramGlobals(new XicGlobals(object.variable(Variables.XIC)));
         this.filters = new ProgramFilters(globals,
                 new PrefixTrie(maps.sourcesV4(), Network.IPV4), new PrefixTrie(maps.sourcesV6(), Network.IPV6),
-                new PrefixTrie(maps.destinationsV4(), Network.IPV4), new PrefixTrie(maps.destinationsV6(), Network.IPV6));
+                new PrefixTrie(maps.destinationsV4(), Network.IPV4), new PrefixTrie(maps.destinationsV6(), Network.IPV6),
+                PrefixTrie.hosts(maps.destinationHostsV4(), Network.IPV4),
+                PrefixTrie.hosts(maps.destinationHostsV6(), Network.IPV6));
         long start = globals.tick();
         this.generations = new Generations(globals,
                 new Generations.NetworkMaps(Network.IPV4, new BpfMap[] {maps.genV4_0(), maps.genV4_1()}, maps.generationsV4()),
@@ -69,7 +71,8 @@ final class CounterProgram implements AutoCloseable {
                 open.setMaxEntries(generation, maxSources);
             }
             for (String trie : new String[] {
-                    MapNames.SOURCES_V4, MapNames.SOURCES_V6, MapNames.DESTINATIONS_V4, MapNames.DESTINATIONS_V6}) {
+                    MapNames.SOURCES_V4, MapNames.SOURCES_V6, MapNames.DESTINATIONS_V4, MapNames.DESTINATIONS_V6,
+                    MapNames.DESTINATION_HOSTS_V4, MapNames.DESTINATION_HOSTS_V6}) {
                 open.setMaxEntries(trie, ProgramFilters.TRIE_CAPACITY);
             }
             object = open.load();
@@ -108,8 +111,13 @@ final class CounterProgram implements AutoCloseable {
      *
      * @throws IllegalArgumentException for a filter larger than the program holds; nothing changes then
      */
-    public void filter(TrafficFilter filter, Set<InetAddress> localAddresses) {
-        filters.apply(filter, localAddresses);
+    public synchronized void filter(TrafficFilter filter, Set<InetAddress> localAddresses) {
+        if (filter.sources().equals(filters.filter().sources()) || filter.sources().isAll()) {
+            filters.apply(filter, localAddresses);
+            return;
+        }
+        // The program checks sources only before creating a record: records of sources now refused must go.
+        generations.changeSources(() -> filters.apply(filter, localAddresses), ProgramFilters.sourceCounted(filter.sources()));
     }
 
     /** As {@link #filter(TrafficFilter, Set)}, for a filter that does not count local addresses. */
@@ -117,7 +125,7 @@ final class CounterProgram implements AutoCloseable {
         if (filter.destinations().local()) {
             throw new IllegalArgumentException("a destination filter of local addresses needs them: use filter(filter, addresses)");
         }
-        filters.apply(filter, Set.of());
+        filter(filter, Set.of());
     }
 
     /** This host's addresses changed: see {@link ProgramFilters#localAddressesChanged}. */

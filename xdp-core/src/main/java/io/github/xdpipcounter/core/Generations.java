@@ -4,6 +4,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiPredicate;
 
 import io.github.xdpipcounter.core.bpf.BpfMap;
 import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
@@ -43,6 +46,8 @@ final class Generations {
     /** Windows completed so far: the last one's sequence number. */
     private long windows;
     private boolean closed;
+    /** Records deleted by {@link #changeSources}, by slot, since that generation was last drained. */
+    private final long[] forgotten = new long[2];
 
     /** The program counts into slot 0 from {@code startNanos} on. */
     Generations(ProgramGlobals globals, NetworkMaps v4, NetworkMaps v6, StatisticsReader statistics, long startNanos) {
@@ -72,7 +77,54 @@ final class Generations {
         waitForRunningPrograms(ended);
         SourceTable sourcesV4 = drain(v4, ended, strategy);
         SourceTable sourcesV6 = drain(v6, ended, strategy);
-        return new Window(++windows, end, startNanos, flipNanos, sourcesV4, sourcesV6, statistics.drain(ended));
+        Statistics counted = statistics.drain(ended).lessDeleted(forgotten[ended]);
+        forgotten[ended] = 0;
+        return new Window(++windows, end, startNanos, flipNanos, sourcesV4, sourcesV6, counted);
+    }
+
+    /**
+     * Runs {@code change} (a change of the source filter), then deletes from
+     * the generation the program writes the records of every source that
+     * {@code counted} (network, address bytes) now refuses, so that the
+     * program, which checks the source filter only before it creates a
+     * record, counts no packet of such a source from here on. No flip runs
+     * in between, and the records are read only once every program run that
+     * could have seen the old filter is over: none creates a record after
+     * the deletion.
+     */
+    synchronized void changeSources(Runnable change, BiPredicate<Network, byte[]> counted) {
+        change.run();
+        if (closed) {
+            return;
+        }
+        waitForRunningPrograms(slot);
+        for (NetworkMaps maps : new NetworkMaps[] {v4, v6}) {
+            forgotten[slot] += forget(maps.bySlot()[slot], maps.network(), counted);
+        }
+    }
+
+    /** Deletes the records of {@code generation} whose source {@code counted} refuses; returns how many. */
+    private static int forget(BpfMap generation, Network network, BiPredicate<Network, byte[]> counted) {
+        // The key starts with the source address (struct xic_key_v4 / _v6).
+        int addressLength = network.addressLength();
+        try (Arena arena = Arena.ofConfined()) {
+            List<MemorySegment> refused = new ArrayList<>();
+            MemorySegment previous = MemorySegment.NULL;
+            MemorySegment next = arena.allocate(generation.keySize(), 8);
+            while (generation.nextKey(previous, next)) {
+                if (!counted.test(network, next.asSlice(0, addressLength).toArray(ValueLayout.JAVA_BYTE))) {
+                    refused.add(arena.allocate(generation.keySize(), 8).copyFrom(next));
+                }
+                previous = arena.allocate(generation.keySize(), 8).copyFrom(next);
+            }
+            int deleted = 0;
+            for (MemorySegment key : refused) {
+                if (generation.delete(key)) {
+                    deleted++;
+                }
+            }
+            return deleted;
+        }
     }
 
     /** Waits for a flip in progress; flips fail from now on. */

@@ -196,7 +196,10 @@ public final class IpCounter implements AutoCloseable {
      * Changes what is counted from the next packet on, without reloading:
      * transports, TCP segments, destinations and sources. Each packet sees
      * the old filter or the new one, never a mix that counts what neither
-     * counts.
+     * counts. When the source filter changes, the window in progress forgets
+     * every source the new one does not count, its packets from before the
+     * change included: the program checks sources only when it creates a
+     * record, so the change deletes the records of sources it now refuses.
      *
      * @param filter the new filter
      * @throws IllegalArgumentException for a filter larger than the program

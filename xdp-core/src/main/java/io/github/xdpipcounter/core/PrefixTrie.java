@@ -16,6 +16,9 @@ import io.github.xdpipcounter.core.internal.layout.XicPrefixLayout;
  * One of the program's longest-prefix-match tries (one network), kept equal
  * to the entries userspace chooses: a block and a one-byte value each. It
  * remembers what it wrote, so a replacement touches only what changes.
+ * {@link #hosts} makes one over a hash map keyed by the bare address
+ * instead, for blocks that are all single hosts: an exact match answers as
+ * the trie would, and the program looks it up for less.
  *
  * <p>A replacement is made while packets look the trie up, and never shows
  * a packet an answer that neither the old nor the new entries give. New and
@@ -36,16 +39,29 @@ final class PrefixTrie {
     private final BpfMap map;
     private final Network network;
     private final XicPrefixLayout layout;
+    /** Keys are bare addresses (a hash map of hosts), not prefixes. */
+    private final boolean hostsOnly;
     private final Map<AddressBlock, Byte> contents = new HashMap<>();
 
     PrefixTrie(BpfMap map, Network network) {
+        this(map, network, false);
+    }
+
+    private PrefixTrie(BpfMap map, Network network, boolean hostsOnly) {
         this.map = map;
         this.network = network;
         this.layout = network == Network.IPV4 ? XicPrefixLayout.V4 : XicPrefixLayout.V6;
-        if (map.keySize() != layout.size() || map.valueSize() != 1) {
-            throw new IllegalArgumentException("BPF map " + map.name() + " is not an LPM trie of "
-                    + network + " prefixes with one-byte values");
+        this.hostsOnly = hostsOnly;
+        int keySize = hostsOnly ? network.addressLength() : layout.size();
+        if (map.keySize() != keySize || map.valueSize() != 1) {
+            throw new IllegalArgumentException("BPF map " + map.name() + " is not a map of " + network
+                    + (hostsOnly ? " addresses" : " prefixes") + " with one-byte values");
         }
+    }
+
+    /** Over a hash map keyed by {@code network}'s bare addresses: it holds only host blocks. */
+    static PrefixTrie hosts(BpfMap map, Network network) {
+        return new PrefixTrie(map, network, true);
     }
 
     Network network() {
@@ -57,6 +73,9 @@ final class PrefixTrie {
         for (AddressBlock block : wanted.keySet()) {
             if (block.network() != network) {
                 throw new IllegalArgumentException(block + " is not an " + network + " block, for map " + map.name());
+            }
+            if (hostsOnly && block.prefixLength() != network.addressLength() * 8) {
+                throw new IllegalArgumentException(block + " is not a single host, for map " + map.name());
             }
         }
         List<AddressBlock> writes = new ArrayList<>();
@@ -74,19 +93,27 @@ final class PrefixTrie {
         writes.sort(LONGEST_FIRST);
         deletes.sort(LONGEST_FIRST.reversed());
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(layout.size(), 8);
+            MemorySegment key = arena.allocate(map.keySize(), 8);
             MemorySegment value = arena.allocate(1);
             for (AddressBlock block : writes) {
-                layout.write(key, block.bytes(), block.prefixLength());
+                writeKey(key, block);
                 value.set(ValueLayout.JAVA_BYTE, 0, wanted.get(block));
                 map.update(key, value);
                 contents.put(block, wanted.get(block));
             }
             for (AddressBlock block : deletes) {
-                layout.write(key, block.bytes(), block.prefixLength());
+                writeKey(key, block);
                 map.delete(key);
                 contents.remove(block);
             }
+        }
+    }
+
+    private void writeKey(MemorySegment key, AddressBlock block) {
+        if (hostsOnly) {
+            MemorySegment.copy(block.bytes(), 0, key, ValueLayout.JAVA_BYTE, 0, network.addressLength());
+        } else {
+            layout.write(key, block.bytes(), block.prefixLength());
         }
     }
 

@@ -1,9 +1,11 @@
 package io.github.xdpipcounter.core;
 
 import java.net.InetAddress;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 import io.github.xdpipcounter.core.XdpIpCounterObject.XicFilter;
 import io.github.xdpipcounter.core.XdpIpCounterObject.XicSourceFlag;
@@ -44,50 +46,80 @@ final class ProgramFilters {
     private final ProgramGlobals globals;
     private final Map<Network, PrefixTrie> sources;
     private final Map<Network, PrefixTrie> destinations;
+    private final Map<Network, PrefixTrie> destinationHosts;
     private TrafficFilter filter = TrafficFilter.DEFAULT;
 
+    /**
+     * @param destinationsV4 the trie of the destination filter's blocks other than single hosts
+     * @param destinationHostsV4 the hash map of its single hosts (see {@link PrefixTrie#hosts})
+     */
     ProgramFilters(ProgramGlobals globals, PrefixTrie sourcesV4, PrefixTrie sourcesV6,
-                   PrefixTrie destinationsV4, PrefixTrie destinationsV6) {
+                   PrefixTrie destinationsV4, PrefixTrie destinationsV6,
+                   PrefixTrie destinationHostsV4, PrefixTrie destinationHostsV6) {
         this.globals = globals;
         this.sources = Map.of(Network.IPV4, sourcesV4, Network.IPV6, sourcesV6);
         this.destinations = Map.of(Network.IPV4, destinationsV4, Network.IPV6, destinationsV6);
+        this.destinationHosts = Map.of(Network.IPV4, destinationHostsV4, Network.IPV6, destinationHostsV6);
     }
 
     /**
      * Counts what {@code next} counts from now on; {@code local} are this
      * host's addresses, read when the destination filter counts them.
      *
+     * <p>A destination filter's single hosts go to the hash maps, its other
+     * blocks to the tries, which the program consults only when some exist
+     * (filter bit DESTINATION_PREFIXES). Hosts are added before anything
+     * else changes and the stale ones deleted after the filter word, so that
+     * the hash maps hold the old and the new hosts while the tries change.
+     *
      * @throws IllegalArgumentException when a trie would need more than
      *                                  {@link #MAX_BLOCKS} entries; nothing is changed then
      */
     synchronized void apply(TrafficFilter next, Set<InetAddress> local) {
         Map<Network, Map<AddressBlock, Byte>> sourceEntries = new HashMap<>();
-        Map<Network, Map<AddressBlock, Byte>> destinationEntries = new HashMap<>();
+        Map<Network, Map<AddressBlock, Byte>> prefixEntries = new HashMap<>();
+        Map<Network, Map<AddressBlock, Byte>> hostEntries = new HashMap<>();
         for (Network network : Network.values()) {
             sourceEntries.put(network, checked(sourceEntries(next.sources(), network), "source filter", network));
-            destinationEntries.put(network, checked(destinationEntries(next.destinations(), local, network),
-                    "destination filter", network));
+            Map<AddressBlock, Byte> entries = checked(destinationEntries(next.destinations(), local, network),
+                    "destination filter", network);
+            Map<AddressBlock, Byte> hosts = new HashMap<>(entries);
+            hosts.keySet().removeIf(block -> !isHost(block));
+            entries.keySet().removeAll(hosts.keySet());
+            hostEntries.put(network, hosts);
+            prefixEntries.put(network, entries);
         }
         boolean sourcesOn = !next.sources().isAll();
         boolean destinationsOn = !next.destinations().isAny();
+        boolean prefixesOn = prefixEntries.values().stream().anyMatch(entries -> !entries.isEmpty());
         for (Network network : Network.values()) {
             if (sourcesOn) {
                 sources.get(network).replace(sourceEntries.get(network));
             }
             if (destinationsOn) {
-                destinations.get(network).replace(destinationEntries.get(network));
+                Map<AddressBlock, Byte> oldAndNew = new HashMap<>(destinationHosts.get(network).contents());
+                oldAndNew.putAll(hostEntries.get(network));
+                destinationHosts.get(network).replace(oldAndNew);
+            }
+            if (prefixesOn) {
+                destinations.get(network).replace(prefixEntries.get(network));
             }
         }
-        globals.filters(filterBits(next), transportBits(next.transports()));
+        globals.filters(filterBits(next, prefixesOn), transportBits(next.transports()));
         for (Network network : Network.values()) {
             if (!sourcesOn) {
                 sources.get(network).clear();
             }
-            if (!destinationsOn) {
+            destinationHosts.get(network).replace(destinationsOn ? hostEntries.get(network) : Map.of());
+            if (!prefixesOn) {
                 destinations.get(network).clear();
             }
         }
         filter = next;
+    }
+
+    private static boolean isHost(AddressBlock block) {
+        return block.prefixLength() == block.network().addressLength() * 8;
     }
 
     /** This host's addresses changed: the destination tries follow when the filter counts them. */
@@ -136,6 +168,35 @@ final class ProgramFilters {
         return entries;
     }
 
+    /**
+     * Whether {@code filter} counts a source of {@code network} given as its
+     * address bytes, answered as the program answers it: the flags of the
+     * longest of {@link #sourceEntries} that contains it must be exactly
+     * "included". IPv4-mapped IPv6 sources are IPv6 sources here too.
+     */
+    static BiPredicate<Network, byte[]> sourceCounted(SourceFilter filter) {
+        if (filter.isAll()) {
+            return (network, address) -> true;
+        }
+        Map<Network, Map<AddressBlock, Byte>> entries = new EnumMap<>(Network.class);
+        Map<Network, int[]> longestFirst = new EnumMap<>(Network.class);
+        for (Network network : Network.values()) {
+            Map<AddressBlock, Byte> own = sourceEntries(filter, network);
+            entries.put(network, own);
+            longestFirst.put(network, own.keySet().stream().mapToInt(b -> -b.prefixLength()).distinct().sorted()
+                    .map(length -> -length).toArray());
+        }
+        return (network, address) -> {
+            for (int length : longestFirst.get(network)) {
+                Byte flags = entries.get(network).get(AddressBlock.of(address, length));
+                if (flags != null) {
+                    return flags == INCLUDED;
+                }
+            }
+            return false;
+        };
+    }
+
     /** The trie entries of a destination filter on one network; empty when it counts every destination. */
     static Map<AddressBlock, Byte> destinationEntries(DestinationFilter filter, Set<InetAddress> local, Network network) {
         Map<AddressBlock, Byte> entries = new HashMap<>();
@@ -163,7 +224,7 @@ final class ProgramFilters {
         return entries;
     }
 
-    private static int filterBits(TrafficFilter filter) {
+    private static int filterBits(TrafficFilter filter, boolean destinationPrefixes) {
         int bits = 0;
         if (!filter.transports().equals(Transport.DEFAULT_TRACKED)) {
             bits |= 1 << XicFilter.TRANSPORTS.code();
@@ -176,6 +237,9 @@ final class ProgramFilters {
         }
         if (!filter.sources().isAll()) {
             bits |= 1 << XicFilter.SOURCES.code();
+        }
+        if (destinationPrefixes) {
+            bits |= 1 << XicFilter.DESTINATION_PREFIXES.code();
         }
         return bits;
     }

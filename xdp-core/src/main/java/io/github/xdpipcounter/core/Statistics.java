@@ -21,6 +21,13 @@ public final class Statistics {
         this.insertFailed = insertFailed;
     }
 
+    /** These statistics less {@code records} records created and then deleted by userspace (not evicted). */
+    Statistics lessDeleted(long records) {
+        long[] all = new long[ignored.length];
+        System.arraycopy(ignored, 0, all, 0, all.length);
+        return new Statistics(all, Math.max(0, inserted - records), insertFailed);
+    }
+
     /**
      * Packets passed uncounted for this reason.
      *

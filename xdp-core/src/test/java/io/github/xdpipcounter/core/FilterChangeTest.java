@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,36 @@ class FilterChangeTest {
         }
     }
 
+    /**
+     * The program checks the source filter only when it creates a record, so
+     * a change forgets, in the window in progress, the records of every
+     * source the new filter refuses (its earlier packets included); later
+     * packets from it are ignored, and the deleted records are not reported
+     * as evicted.
+     */
+    @Test
+    void aSourceFilterChangeForgetsTheSourcesItRefusesInTheWindowInProgress() {
+        try (CounterProgram program = CounterProgram.load(1024)) {
+            program.filter(sources(SourceFilter.excluding(blocks("10.9.0.0/16"))));
+            program.completeWindow();
+            byte[] refusedLater = udpFrom("10.1.2.3");
+            byte[] keptV4 = udpFrom("10.2.0.1");
+            byte[] keptV6 = ethernet(ETH_P_IPV6, ipv6("2001:db8::7", "2001:db8::1", IPPROTO_UDP, Frames.udp(40000, 53, 0)));
+            for (byte[] frame : List.of(refusedLater, refusedLater, keptV4, keptV6)) {
+                program.program().testRun(frame);
+            }
+            program.filter(sources(SourceFilter.excluding(blocks("10.1.0.0/16", "2001:db8:1::/48"))));
+            program.program().testRun(refusedLater);
+            program.program().testRun(keptV4);
+            Window window = program.completeWindow();
+            assertThat(RecordKeys.packets(window)).containsOnly(
+                    Map.entry(RecordKeys.of(Network.IPV4, address("10.2.0.1"), Transport.UDP, 53), 2L),
+                    Map.entry(RecordKeys.of(Network.IPV6, address("2001:db8::7"), Transport.UDP, 53), 1L));
+            assertThat(window.statistics().ignored(IgnoreReason.SOURCE_EXCLUDED)).isEqualTo(1);
+            assertThat(window.evictedSources()).isZero();
+        }
+    }
+
     @Test
     void aFilterLargerThanTheProgramHoldsIsRefusedAndTheOldOneStays() {
         try (CounterProgram program = CounterProgram.load(1024)) {
@@ -130,7 +161,9 @@ class FilterChangeTest {
             program.program().testRun(udpTo("198.51.100.2"));
             Window after = program.completeWindow();
             assertThat(after.statistics().ignored(IgnoreReason.NOT_FOR_THIS_HOST)).isEqualTo(1);
-            assertThat(trie(program.maps().destinationsV4())).containsExactly("198.51.100.2/32", "255.255.255.255/32");
+            assertThat(hosts(program.maps().destinationHostsV4())).as("hosts go to the hash map")
+                    .containsExactly("198.51.100.2", "255.255.255.255");
+            assertThat(trie(program.maps().destinationsV4())).as("no block but hosts: an empty trie").isEmpty();
             assertThatThrownBy(() -> program.filter(local)).isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -156,6 +189,9 @@ class FilterChangeTest {
             for (BpfMap trie : List.of(program.maps().sourcesV4(), program.maps().sourcesV6(),
                     program.maps().destinationsV4(), program.maps().destinationsV6())) {
                 assertThat(trie(trie)).as(trie.name()).isEmpty();
+            }
+            for (BpfMap hosts : List.of(program.maps().destinationHostsV4(), program.maps().destinationHostsV6())) {
+                assertThat(hosts(hosts)).as(hosts.name()).isEmpty();
             }
             Window unfiltered = windowOf(program, synAck, ping);
             assertThat(unfiltered.statistics().ignored(IgnoreReason.TRANSPORT_NOT_TRACKED)).isEqualTo(1);
@@ -198,6 +234,23 @@ class FilterChangeTest {
             out.add(AddressBlock.of(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a}, 32));
         }
         return out;
+    }
+
+    /** The addresses a hash map of hosts holds, read from the kernel, in order. */
+    private static List<String> hosts(BpfMap map) {
+        List<AddressBlock> hosts = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(map.keySize(), 8);
+            MemorySegment next = arena.allocate(map.keySize(), 8);
+            MemorySegment previous = MemorySegment.NULL;
+            while (map.nextKey(previous, next)) {
+                byte[] address = next.toArray(ValueLayout.JAVA_BYTE);
+                hosts.add(AddressBlock.of(address, address.length * 8));
+                key.copyFrom(next);
+                previous = key;
+            }
+        }
+        return hosts.stream().sorted().map(block -> block.address().getHostAddress()).toList();
     }
 
     /** The blocks a trie holds, read from the kernel, in order. */

@@ -32,6 +32,11 @@ import io.github.xdpipcounter.core.Transport;
  * (source_excluded: counted when in the include set, or there is none, and
  * not in the exclude set; IPv4 blocks never match IPv6 sources, IPv4-mapped
  * ones included).
+ *
+ * <p>Changing the filter mid-window: the window in progress forgets every
+ * source record whose source the new filter does not count, packets from
+ * before the change included ({@link #keepsRecordOf}), since the program
+ * checks the source filter only when it creates a record.
  */
 public final class ReferenceClassifier {
     private static final int VLAN_MAX_DEPTH = 2;
@@ -174,6 +179,15 @@ public final class ReferenceClassifier {
             }
         }
         return inAny(destinations.blocks(), destination);
+    }
+
+    /**
+     * Whether, when this classifier's filter replaces another mid-window, the
+     * window keeps a record of {@code source} made before: only when this
+     * filter counts that source.
+     */
+    public boolean keepsRecordOf(byte[] source) {
+        return sourceCounted(source);
     }
 
     private boolean sourceCounted(byte[] source) {
