@@ -20,19 +20,9 @@ import io.github.xdpipcounter.testing.NetworkNamespace;
  * a temporary configuration and data directory, scraping one target every
  * second. Closing stops it.
  */
-final class PrometheusServer implements AutoCloseable {
+record PrometheusServer(NetworkNamespace ns, Process process, Path log) implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int PORT = 9090;
-
-    private final NetworkNamespace ns;
-    private final Process process;
-    private final Path log;
-
-    private PrometheusServer(NetworkNamespace ns, Process process, Path log) {
-        this.ns = ns;
-        this.process = process;
-        this.log = log;
-    }
 
     static PrometheusServer start(NetworkNamespace ns, Path dir, String target) throws Exception {
         Path config = dir.resolve("prometheus.yml");

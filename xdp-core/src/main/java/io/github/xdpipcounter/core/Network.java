@@ -3,17 +3,9 @@ package io.github.xdpipcounter.core;
 /** The network layer a source was seen on. */
 public enum Network {
     /** IPv4: 4-byte addresses. */
-    IPV4("IPv4", 4),
+    IPV4,
     /** IPv6: 16-byte addresses. */
-    IPV6("IPv6", 16);
-
-    private final String label;
-    private final int addressLength;
-
-    Network(String label, int addressLength) {
-        this.label = label;
-        this.addressLength = addressLength;
-    }
+    IPV6;
 
     /**
      * "IPv4" or "IPv6", as in metric labels and the JSON list.
@@ -21,7 +13,7 @@ public enum Network {
      * @return the label
      */
     public String label() {
-        return label;
+        return this == IPV4 ? "IPv4" : "IPv6";
     }
 
     /**
@@ -30,11 +22,11 @@ public enum Network {
      * @return 4 or 16
      */
     public int addressLength() {
-        return addressLength;
+        return this == IPV4 ? 4 : 16;
     }
 
     @Override
     public String toString() {
-        return label;
+        return label();
     }
 }
