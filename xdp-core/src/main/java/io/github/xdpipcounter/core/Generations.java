@@ -110,12 +110,12 @@ final class Generations {
         try (Arena arena = Arena.ofConfined()) {
             List<MemorySegment> refused = new ArrayList<>();
             MemorySegment previous = MemorySegment.NULL;
-            MemorySegment next = arena.allocate(generation.keySize(), 8);
+            MemorySegment next = arena.allocate(generation.info().keySize(), 8);
             while (generation.nextKey(previous, next)) {
                 if (!counted.test(network, next.asSlice(0, addressLength).toArray(ValueLayout.JAVA_BYTE))) {
-                    refused.add(arena.allocate(generation.keySize(), 8).copyFrom(next));
+                    refused.add(arena.allocate(generation.info().keySize(), 8).copyFrom(next));
                 }
-                previous = arena.allocate(generation.keySize(), 8).copyFrom(next);
+                previous = arena.allocate(generation.info().keySize(), 8).copyFrom(next);
             }
             int deleted = 0;
             for (MemorySegment key : refused) {

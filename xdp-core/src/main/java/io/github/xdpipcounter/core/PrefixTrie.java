@@ -53,7 +53,7 @@ final class PrefixTrie {
         this.layout = network == Network.IPV4 ? XicPrefixLayout.V4 : XicPrefixLayout.V6;
         this.hostsOnly = hostsOnly;
         int keySize = hostsOnly ? network.addressLength() : layout.size();
-        if (map.keySize() != keySize || map.valueSize() != 1) {
+        if (map.info().keySize() != keySize || map.info().valueSize() != 1) {
             throw new IllegalArgumentException("BPF map " + map.name() + " is not a map of " + network
                     + (hostsOnly ? " addresses" : " prefixes") + " with one-byte values");
         }
@@ -93,7 +93,7 @@ final class PrefixTrie {
         writes.sort(LONGEST_FIRST);
         deletes.sort(LONGEST_FIRST.reversed());
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(map.keySize(), 8);
+            MemorySegment key = arena.allocate(map.info().keySize(), 8);
             MemorySegment value = arena.allocate(1);
             for (AddressBlock block : writes) {
                 writeKey(key, block);

@@ -240,8 +240,8 @@ class FilterChangeTest {
     private static List<String> hosts(BpfMap map) {
         List<AddressBlock> hosts = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(map.keySize(), 8);
-            MemorySegment next = arena.allocate(map.keySize(), 8);
+            MemorySegment key = arena.allocate(map.info().keySize(), 8);
+            MemorySegment next = arena.allocate(map.info().keySize(), 8);
             MemorySegment previous = MemorySegment.NULL;
             while (map.nextKey(previous, next)) {
                 byte[] address = next.toArray(ValueLayout.JAVA_BYTE);
@@ -256,10 +256,10 @@ class FilterChangeTest {
     /** The blocks a trie holds, read from the kernel, in order. */
     private static List<String> trie(BpfMap map) {
         List<AddressBlock> blocks = new ArrayList<>();
-        XicPrefixLayout layout = map.keySize() == XicPrefixLayout.V4.size() ? XicPrefixLayout.V4 : XicPrefixLayout.V6;
+        XicPrefixLayout layout = map.info().keySize() == XicPrefixLayout.V4.size() ? XicPrefixLayout.V4 : XicPrefixLayout.V6;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(map.keySize(), 8);
-            MemorySegment next = arena.allocate(map.keySize(), 8);
+            MemorySegment key = arena.allocate(map.info().keySize(), 8);
+            MemorySegment next = arena.allocate(map.info().keySize(), 8);
             MemorySegment previous = MemorySegment.NULL;
             while (map.nextKey(previous, next)) {
                 int prefix = next.get(ValueLayout.JAVA_INT_UNALIGNED, layout.prefixlen());

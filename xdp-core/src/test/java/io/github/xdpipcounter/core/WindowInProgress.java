@@ -32,7 +32,7 @@ final class WindowInProgress {
                 ? (slot == 0 ? maps.genV4_0() : maps.genV4_1())
                 : (slot == 0 ? maps.genV6_0() : maps.genV6_1());
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(generation.keySize(), 8);
+            MemorySegment key = arena.allocate(generation.info().keySize(), 8);
             SourceTable.keyLayout(network).write(key, address, port, transport.code());
             MemorySegment record = arena.allocate(XicRecordLayout.SIZE, 8);
             return generation.lookup(key, record) ? record.get(ValueLayout.JAVA_LONG, XicRecordLayout.PACKETS) : 0;

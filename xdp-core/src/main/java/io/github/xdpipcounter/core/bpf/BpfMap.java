@@ -13,18 +13,18 @@ import io.github.xdpipcounter.core.internal.libbpf.bpf_map_batch_opts;
  * per-CPU maps, {@link #perCpuValueSize()} bytes per possible CPU).
  */
 public final class BpfMap {
-    private final String name;
+    private final MapInfo info;
+    /** From {@link #info}, kept at hand for the batch loops. */
     private final int keySize;
     private final int valueSize;
-    private final int maxEntries;
     private final FileDescriptor fd;
 
     BpfMap(String name, MemorySegment map) {
-        this.name = name;
+        this.info = new MapInfo(name, LibBpf.bpf_map__key_size(map), LibBpf.bpf_map__value_size(map),
+                LibBpf.bpf_map__max_entries(map));
+        this.keySize = info.keySize();
+        this.valueSize = info.valueSize();
         this.fd = new FileDescriptor("BPF map " + name, LibBpf.bpf_map__fd(map));
-        this.keySize = LibBpf.bpf_map__key_size(map);
-        this.valueSize = LibBpf.bpf_map__value_size(map);
-        this.maxEntries = LibBpf.bpf_map__max_entries(map);
     }
 
     /**
@@ -33,7 +33,16 @@ public final class BpfMap {
      * @return the name
      */
     public String name() {
-        return name;
+        return info.name();
+    }
+
+    /**
+     * The map's name, key and value sizes and capacity.
+     *
+     * @return what the map is
+     */
+    public MapInfo info() {
+        return info;
     }
 
     /**
@@ -43,33 +52,6 @@ public final class BpfMap {
      */
     public int fd() {
         return fd.value();
-    }
-
-    /**
-     * The size of a key in bytes.
-     *
-     * @return the size
-     */
-    public int keySize() {
-        return keySize;
-    }
-
-    /**
-     * The size of a value in bytes (of one CPU's, in a per-CPU map).
-     *
-     * @return the size
-     */
-    public int valueSize() {
-        return valueSize;
-    }
-
-    /**
-     * How many entries the map holds at most.
-     *
-     * @return the capacity
-     */
-    public int maxEntries() {
-        return maxEntries;
     }
 
     /**
@@ -84,8 +66,8 @@ public final class BpfMap {
     /**
      * Copies the value of {@code key} into {@code value}; false when there is no such key.
      *
-     * @param key   the key, {@link #keySize()} bytes
-     * @param value where the value goes, {@link #valueSize()} bytes (times the CPUs in a per-CPU map)
+     * @param key   the key, {@code info().keySize()} bytes
+     * @param value where the value goes, {@code info().valueSize()} bytes (times the CPUs in a per-CPU map)
      * @return whether the key was there
      * @throws BpfException for any error but ENOENT
      */
@@ -191,7 +173,7 @@ public final class BpfMap {
                             values = buffers.allocate((long) valueSize * capacity, 8);
                             continue;
                         }
-                        throw new BpfException(operation + " BPF map " + name, errno);
+                        throw new BpfException(operation + " BPF map " + info.name(), errno);
                     }
                     if (n > 0) {
                         consumer.accept(keys, values, n);
@@ -265,7 +247,7 @@ public final class BpfMap {
 
     private void check(int ret, String operation) {
         if (ret < 0) {
-            throw new BpfException(operation + " BPF map " + name, -ret);
+            throw new BpfException(operation + " BPF map " + info.name(), -ret);
         }
     }
 

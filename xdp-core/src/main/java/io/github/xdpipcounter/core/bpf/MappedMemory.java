@@ -28,7 +28,7 @@ final class MappedMemory implements AutoCloseable {
 
     /** Maps the value of a single-entry array map created with BPF_F_MMAPABLE. */
     static MappedMemory map(BpfMap map) {
-        long pageAligned = (map.valueSize() + 4095L) & ~4095L;
+        long pageAligned = (map.info().valueSize() + 4095L) & ~4095L;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = CapturedErrno.allocate(arena);
             MemorySegment address = (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, pageAligned,

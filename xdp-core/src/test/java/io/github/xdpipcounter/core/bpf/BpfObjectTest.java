@@ -58,7 +58,7 @@ class BpfObjectTest {
     @Test
     void anObjectIsLoadedOnceAndTheOpenOneIsSpent() {
         try (OpenBpfObject open = openCounterObject(); BpfObject object = open.load()) {
-            assertThat(object.map("stats").maxEntries()).isEqualTo(2);
+            assertThat(object.map("stats").info().maxEntries()).isEqualTo(2);
             assertThatThrownBy(open::load).isInstanceOf(IllegalStateException.class).hasMessageContaining("already loaded");
             assertThatThrownBy(() -> open.setMaxEntries("stats", 4)).isInstanceOf(IllegalStateException.class);
         }
