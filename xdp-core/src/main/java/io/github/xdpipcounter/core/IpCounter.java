@@ -103,6 +103,22 @@ public final class IpCounter implements AutoCloseable {
     }
 
     /**
+     * Reads the listening sockets of the calling thread's network namespace
+     * once, as {@link #start} does for a port selection that
+     * {@link PortSelection#isListening() includes the listening ports}: lets
+     * a caller tell a selection this host cannot serve from a failure to
+     * start, before anything is loaded.
+     *
+     * @throws RuntimeException naming the operation and the errno when they
+     *                          cannot be read (a kernel without sock_diag)
+     */
+    public static void checkListeningPortsReadable() {
+        try (ListeningSockets sockets = ListeningSockets.open()) {
+            sockets.read();
+        }
+    }
+
+    /**
      * Opens the listening-sockets reader when {@code ports} needs it and none
      * is open (and reads it once), closes it when they no longer do. Called
      * with the program's lock held.
@@ -325,8 +341,8 @@ public final class IpCounter implements AutoCloseable {
      * namespace.
      *
      * @param ports the ports to count
-     * @throws io.github.xdpipcounter.core.netlink.NetlinkException when the
-     *                                  listening sockets cannot be read; the old selection stays
+     * @throws RuntimeException naming the operation and the errno when the
+     *                          listening sockets cannot be read; the old selection stays
      */
     public void selectPorts(PortSelection ports) {
         synchronized (program) {
@@ -348,8 +364,8 @@ public final class IpCounter implements AutoCloseable {
      * @param filter what to count
      * @throws IllegalArgumentException for a filter larger than the program
      *                                  holds ({@link TrafficFilter#MAX_BLOCKS_PER_NETWORK}); the old one stays
-     * @throws io.github.xdpipcounter.core.netlink.NetlinkException when this
-     *                                  host's addresses cannot be read; the old filter stays
+     * @throws RuntimeException naming the operation and the errno when this
+     *                          host's addresses cannot be read; the old filter stays
      */
     public void filter(TrafficFilter filter) {
         try {
