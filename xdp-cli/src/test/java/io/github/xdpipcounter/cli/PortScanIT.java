@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import io.github.xdpipcounter.core.IgnoreReason;
 import io.github.xdpipcounter.testing.Frames;
 import io.github.xdpipcounter.testing.RequiresRoot;
 import io.github.xdpipcounter.testing.TwoHosts;
@@ -58,11 +59,11 @@ class PortScanIT {
      * Series that are there whatever the traffic, once a window has completed:
      * xdp_ipc_window_seconds 1, sources_capacity 2 (per network), windows_total 1,
      * last_window_end_timestamp_seconds 1, sources_tracked 2, capacity_exceeded 1,
-     * ignored_packets_total 5 (per reason), evicted_sources_total 1, folded_ports 1,
+     * ignored_packets_total one per reason, evicted_sources_total 1, folded_ports 1,
      * xdp_ipc_info 1 (per attached interface: one here), interfaces_attached 1,
      * interfaces_configured 1.
      */
-    private static final int FIXED_SERIES = 18;
+    private static final int FIXED_SERIES = 13 + IgnoreReason.values().length;
     /** The three per-port metrics: active_users, xdp_ipc_packets_total, xdp_ipc_bytes_total. */
     private static final int PER_PORT_METRICS = 3;
     /**

@@ -36,12 +36,23 @@ public record AddressBlock(InetAddress address, int prefixLength) implements Com
         address = toAddress(masked(address.getAddress(), prefixLength));
     }
 
-    /** The block of exactly one address: {@code /32} for IPv4, {@code /128} for IPv6. */
+    /**
+     * The block of exactly one address: {@code /32} for IPv4, {@code /128} for IPv6.
+     *
+     * @param address an IPv4 or IPv6 address
+     * @return the block of exactly one address
+     */
     public static AddressBlock of(InetAddress address) {
         return new AddressBlock(address, address.getAddress().length * 8);
     }
 
-    /** The block of {@code prefixLength} bits of {@code address}, 4 or 16 bytes in network order. */
+    /**
+     * The block of {@code prefixLength} bits of {@code address}, 4 or 16 bytes in network order.
+     *
+     * @param address an IPv4 or IPv6 address
+     * @param prefixLength the number of leading bits that make the block
+     * @return the block of {@code prefixLength} bits of {@code address}, 4 or 16 bytes in network order
+     */
     public static AddressBlock of(byte[] address, int prefixLength) {
         if (address.length != 4 && address.length != 16) {
             throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + address.length);
@@ -55,6 +66,8 @@ public record AddressBlock(InetAddress address, int prefixLength) implements Com
      * and cleared: {@code 10.1.2.3/8} is {@code 10.0.0.0/8}. No name is
      * ever resolved.
      *
+     * @param text the text to parse
+     * @return the block
      * @throws IllegalArgumentException naming the text and what was expected
      */
     public static AddressBlock parse(String text) {
@@ -82,7 +95,11 @@ public record AddressBlock(InetAddress address, int prefixLength) implements Com
         return of(bytes, prefixLength);
     }
 
-    /** IPv4 for an {@link Inet4Address}; IPv6 otherwise, IPv4-mapped blocks included. */
+    /**
+     * IPv4 for an {@link Inet4Address}; IPv6 otherwise, IPv4-mapped blocks included.
+     *
+     * @return the block's network
+     */
     public Network network() {
         return address instanceof Inet4Address ? Network.IPV4 : Network.IPV6;
     }
@@ -91,23 +108,40 @@ public record AddressBlock(InetAddress address, int prefixLength) implements Com
      * Whether {@code candidate} lies in this block. An {@link Inet4Address}
      * is only ever in an IPv4 block, an {@link Inet6Address} (IPv4-mapped
      * ones too) only in an IPv6 block.
+     *
+     * @param candidate an address
+     * @return whether {@code candidate} lies in this block
      */
     public boolean contains(InetAddress candidate) {
         return contains(candidate.getAddress());
     }
 
-    /** As {@link #contains(InetAddress)}, for 4 or 16 bytes in network order. */
+    /**
+     * As {@link #contains(InetAddress)}, for 4 or 16 bytes in network order.
+     *
+     * @param candidate an address
+     * @return whether {@code candidate} lies in this block
+     */
     public boolean contains(byte[] candidate) {
         byte[] mine = address.getAddress();
         return candidate.length == mine.length && Arrays.equals(masked(candidate, prefixLength), mine);
     }
 
-    /** Whether every address of {@code other} is in this block. */
+    /**
+     * Whether every address of {@code other} is in this block.
+     *
+     * @param other another block
+     * @return whether every address of {@code other} is in this block
+     */
     public boolean covers(AddressBlock other) {
         return other.network() == network() && other.prefixLength >= prefixLength && contains(other.address);
     }
 
-    /** The address bytes, network order: 4 or 16. */
+    /**
+     * The address bytes, network order: 4 or 16.
+     *
+     * @return the address bytes, network order
+     */
     public byte[] bytes() {
         return address.getAddress();
     }

@@ -94,12 +94,20 @@ public enum AddressSet {
         this.blocks = out.stream().sorted().toList();
     }
 
-    /** The blocks, IPv4 first, in address order; none overlaps another. */
+    /**
+     * The blocks, IPv4 first, in address order; none overlaps another.
+     *
+     * @return the blocks, IPv4 first, in address order
+     */
     public List<AddressBlock> blocks() {
         return blocks;
     }
 
-    /** Its name in lower case with dashes: "loopback", "private", "link-local", "cgnat", "non-global". */
+    /**
+     * Its name in lower case with dashes: "loopback", "private", "link-local", "cgnat", "non-global".
+     *
+     * @return its name in lower case with dashes
+     */
     public String text() {
         return text;
     }
@@ -107,6 +115,8 @@ public enum AddressSet {
     /**
      * The set named {@code name}, case-insensitively.
      *
+     * @param name the name, as on the command line (e.g. {@code non-global})
+     * @return the set named {@code name}, case-insensitively
      * @throws IllegalArgumentException listing the known names
      */
     public static AddressSet byText(String name) {
@@ -120,7 +130,12 @@ public enum AddressSet {
                 + Arrays.stream(values()).map(AddressSet::text).collect(Collectors.joining(", ")));
     }
 
-    /** Whether {@code address} lies in one of the blocks. */
+    /**
+     * Whether {@code address} lies in one of the blocks.
+     *
+     * @param address an IPv4 or IPv6 address
+     * @return whether {@code address} lies in one of the blocks
+     */
     public boolean contains(java.net.InetAddress address) {
         return blocks.stream().anyMatch(b -> b.contains(address));
     }

@@ -49,32 +49,72 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
         }
     }
 
-    /** Every default, for these interfaces: all ports, {@link #DEFAULT_WINDOW}, no filter, and so on. */
+    /**
+     * Every default, for these interfaces: all ports, {@link #DEFAULT_WINDOW}, no filter, and so on.
+     *
+     * @param interfaces the interfaces to attach to
+     */
     public CounterConfig(List<String> interfaces) {
         this(interfaces, PortSelection.all(), DEFAULT_WINDOW, DEFAULT_MAX_SOURCES, XdpMode.SKB, DEFAULT_TICK,
                 TrafficFilter.DEFAULT);
     }
 
+    /**
+     * This configuration with other destination ports to count.
+     *
+     * @param value the destination ports to count
+     * @return the new configuration
+     */
     public CounterConfig withPorts(PortSelection value) {
         return new CounterConfig(interfaces, value, window, maxSources, mode, tick, filter);
     }
 
+    /**
+     * This configuration with another window length.
+     *
+     * @param value the window length
+     * @return the new configuration
+     */
     public CounterConfig withWindow(Duration value) {
         return new CounterConfig(interfaces, ports, value, maxSources, mode, tick, filter);
     }
 
+    /**
+     * This configuration with other records per network and window.
+     *
+     * @param value the records per network and window
+     * @return the new configuration
+     */
     public CounterConfig withMaxSources(int value) {
         return new CounterConfig(interfaces, ports, window, value, mode, tick, filter);
     }
 
+    /**
+     * This configuration with another XDP attach mode.
+     *
+     * @param value the XDP attach mode
+     * @return the new configuration
+     */
     public CounterConfig withMode(XdpMode value) {
         return new CounterConfig(interfaces, ports, window, maxSources, value, tick, filter);
     }
 
+    /**
+     * This configuration with another clock refresh interval.
+     *
+     * @param value the clock refresh interval
+     * @return the new configuration
+     */
     public CounterConfig withTick(Duration value) {
         return new CounterConfig(interfaces, ports, window, maxSources, mode, value, filter);
     }
 
+    /**
+     * This configuration with another traffic filter.
+     *
+     * @param value the traffic filter
+     * @return the new configuration
+     */
     public CounterConfig withFilter(TrafficFilter value) {
         return new CounterConfig(interfaces, ports, window, maxSources, mode, tick, value);
     }

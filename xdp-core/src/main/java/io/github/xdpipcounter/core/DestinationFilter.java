@@ -26,16 +26,31 @@ public record DestinationFilter(boolean local, Set<AddressBlock> blocks) {
     /** Every destination is counted. */
     public static final DestinationFilter ANY = new DestinationFilter(false, Set.of());
 
+    /**
+     * Sorts and copies the blocks.
+     *
+     * @param local  whether this host's own addresses are counted destinations
+     * @param blocks further counted destinations
+     */
     public DestinationFilter {
         blocks = SourceFilter.sorted(blocks, "blocks");
     }
 
-    /** Only this host's own addresses. */
+    /**
+     * Only this host's own addresses.
+     *
+     * @return the filter
+     */
     public static DestinationFilter localAddresses() {
         return new DestinationFilter(true, Set.of());
     }
 
-    /** Only destinations in {@code blocks}. */
+    /**
+     * Only destinations in {@code blocks}.
+     *
+     * @param blocks address blocks
+     * @return the filter
+     */
     public static DestinationFilter of(Collection<AddressBlock> blocks) {
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("a destination filter needs at least one block; ANY counts every destination");
@@ -43,19 +58,33 @@ public record DestinationFilter(boolean local, Set<AddressBlock> blocks) {
         return new DestinationFilter(false, Set.copyOf(blocks));
     }
 
-    /** Only destinations in {@code blocks}. */
+    /**
+     * Only destinations in {@code blocks}.
+     *
+     * @param blocks address blocks
+     * @return the filter
+     */
     public static DestinationFilter of(AddressBlock... blocks) {
         return of(List.of(blocks));
     }
 
-    /** This filter, also counting {@code more} blocks. */
+    /**
+     * This filter, also counting {@code more} blocks.
+     *
+     * @param more further address blocks
+     * @return this filter, also counting {@code more} blocks
+     */
     public DestinationFilter plus(Collection<AddressBlock> more) {
         Set<AddressBlock> all = new HashSet<>(blocks);
         all.addAll(more);
         return new DestinationFilter(local, all);
     }
 
-    /** True when every destination is counted. */
+    /**
+     * True when every destination is counted.
+     *
+     * @return true when every destination is counted
+     */
     public boolean isAny() {
         return !local && blocks.isEmpty();
     }
@@ -63,6 +92,10 @@ public record DestinationFilter(boolean local, Set<AddressBlock> blocks) {
     /**
      * Whether a packet to {@code destination} is counted, when this host's
      * addresses (broadcast addresses included) are {@code localAddresses}.
+     *
+     * @param destination a destination address
+     * @param localAddresses this host's addresses
+     * @return whether a packet to {@code destination} is counted
      */
     public boolean counts(InetAddress destination, Set<InetAddress> localAddresses) {
         return isAny() || (local && localAddresses.contains(destination))

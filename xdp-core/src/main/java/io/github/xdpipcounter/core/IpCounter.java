@@ -73,10 +73,9 @@ public final class IpCounter implements AutoCloseable {
      * the first window. Nothing stays attached if any step fails.
      *
      * @throws IllegalArgumentException for an interface that does not exist
-     * @throws io.github.xdpipcounter.core.bpf.BpfException when the kernel refuses
-     *
      * @param config how it runs
      * @return the running counter
+     * @throws io.github.xdpipcounter.core.bpf.BpfException when the kernel refuses
      */
     public static IpCounter start(CounterConfig config) {
         CounterProgram program = CounterProgram.load(config.maxSources());
@@ -361,7 +360,7 @@ public final class IpCounter implements AutoCloseable {
      * addresses from rtnetlink notifications, in the counter's namespace,
      * while it is in force.
      *
-     * @param filter what to count
+     * @param filter the new filter
      * @throws IllegalArgumentException for a filter larger than the program
      *                                  holds ({@link TrafficFilter#MAX_BLOCKS_PER_NETWORK}); the old one stays
      * @throws RuntimeException naming the operation and the errno when this
@@ -382,7 +381,7 @@ public final class IpCounter implements AutoCloseable {
     /**
      * The filter in force: the configured one, or the last given to {@link #filter(TrafficFilter)}.
      *
-     * @return the filter
+     * @return the filter in force
      */
     public TrafficFilter filter() {
         return program.trafficFilter();

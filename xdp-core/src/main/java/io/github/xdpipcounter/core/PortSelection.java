@@ -45,12 +45,21 @@ public final class PortSelection {
         return ALL;
     }
 
-    /** The ports this host listens on, per transport, as they are now and later. */
+    /**
+     * The ports this host listens on, per transport, as they are now and later.
+     *
+     * @return the selection
+     */
     public static PortSelection listening() {
         return LISTENING;
     }
 
-    /** Exactly these ports. */
+    /**
+     * Exactly these ports.
+     *
+     * @param ports ports, 0-65535
+     * @return the selection
+     */
     public static PortSelection of(int... ports) {
         if (ports.length == 0) {
             throw new IllegalArgumentException("a port selection needs at least one port");
@@ -62,7 +71,11 @@ public final class PortSelection {
         return new PortSelection(set, false);
     }
 
-    /** These explicit ports, and the listening ones too. Every port stays every port. */
+    /**
+     * These explicit ports, and the listening ones too. Every port stays every port.
+     *
+     * @return the selection
+     */
     public PortSelection plusListening() {
         return ports == null ? this : new PortSelection(ports, true);
     }
@@ -71,10 +84,9 @@ public final class PortSelection {
      * Parses the command-line form: comma-separated ports and inclusive
      * ranges, {@code 22,80,8000-8100}; a lone {@code 0} means every port.
      *
-     * @throws IllegalArgumentException naming the bad element and the accepted form
-     *
      * @param text the selection, e.g. {@code 22,80,8000-8100}
      * @return the selection
+     * @throws IllegalArgumentException naming the bad element and the accepted form
      */
     public static PortSelection parse(String text) {
         String trimmed = text == null ? "" : text.trim();
@@ -138,7 +150,11 @@ public final class PortSelection {
         return ports == null;
     }
 
-    /** True when the ports this host listens on are counted (besides any explicit ones). */
+    /**
+     * True when the ports this host listens on are counted (besides any explicit ones).
+     *
+     * @return true when the ports this host listens on are counted (besides any explicit ones)
+     */
     public boolean isListening() {
         return listening;
     }
@@ -146,12 +162,19 @@ public final class PortSelection {
     /**
      * Whether {@code port} is selected explicitly (or every port is). The
      * listening ports are known only at run time: they are not included.
+     *
+     * @param port a port
+     * @return whether {@code port} is selected explicitly (or every port is)
      */
     public boolean contains(int port) {
         return port >= 0 && port <= MAX_PORT && (ports == null || ports.get(port));
     }
 
-    /** The explicitly selected ports in ascending order; empty when {@link #isAll()}. */
+    /**
+     * The explicitly selected ports in ascending order; empty when {@link #isAll()}.
+     *
+     * @return the explicitly selected ports in ascending order
+     */
     public IntStream explicitPorts() {
         return ports == null ? IntStream.empty() : ports.stream();
     }

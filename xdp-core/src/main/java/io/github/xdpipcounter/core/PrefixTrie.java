@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.xdpipcounter.core.bpf.BpfMap;
-import io.github.xdpipcounter.core.bpf.XicPrefixLayout;
+import io.github.xdpipcounter.core.internal.layout.XicPrefixLayout;
 
 /**
  * One of the program's longest-prefix-match tries (one network), kept equal

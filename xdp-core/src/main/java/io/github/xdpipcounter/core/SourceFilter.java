@@ -31,37 +31,72 @@ public record SourceFilter(Set<AddressBlock> include, Set<AddressBlock> exclude)
     /** Every source is counted. */
     public static final SourceFilter ALL = new SourceFilter(Set.of(), Set.of());
 
+    /**
+     * Sorts and copies the sets.
+     *
+     * @param include the sources counted; empty for every source
+     * @param exclude the sources never counted, even when included
+     */
     public SourceFilter {
         include = sorted(include, "include");
         exclude = sorted(exclude, "exclude");
     }
 
-    /** Counts only sources in {@code blocks}. */
+    /**
+     * Counts only sources in {@code blocks}.
+     *
+     * @param blocks address blocks
+     * @return the filter
+     */
     public static SourceFilter including(Collection<AddressBlock> blocks) {
         return ALL.withInclude(blocks);
     }
 
-    /** Counts every source except those in {@code blocks}. */
+    /**
+     * Counts every source except those in {@code blocks}.
+     *
+     * @param blocks address blocks
+     * @return the filter
+     */
     public static SourceFilter excluding(Collection<AddressBlock> blocks) {
         return ALL.withExclude(blocks);
     }
 
-    /** This filter with {@code blocks} as its include set (empty: no include set). */
+    /**
+     * This filter with {@code blocks} as its include set (empty: no include set).
+     *
+     * @param blocks address blocks
+     * @return this filter with {@code blocks} as its include set
+     */
     public SourceFilter withInclude(Collection<AddressBlock> blocks) {
         return new SourceFilter(Set.copyOf(blocks), exclude);
     }
 
-    /** This filter with {@code blocks} as its exclude set. */
+    /**
+     * This filter with {@code blocks} as its exclude set.
+     *
+     * @param blocks address blocks
+     * @return this filter with {@code blocks} as its exclude set
+     */
     public SourceFilter withExclude(Collection<AddressBlock> blocks) {
         return new SourceFilter(include, Set.copyOf(blocks));
     }
 
-    /** True when every source is counted. */
+    /**
+     * True when every source is counted.
+     *
+     * @return true when every source is counted
+     */
     public boolean isAll() {
         return include.isEmpty() && exclude.isEmpty();
     }
 
-    /** Whether a packet from {@code source} is counted. */
+    /**
+     * Whether a packet from {@code source} is counted.
+     *
+     * @param source a source address
+     * @return whether a packet from {@code source} is counted
+     */
     public boolean counts(InetAddress source) {
         boolean included = include.isEmpty() || include.stream().anyMatch(b -> b.contains(source));
         return included && exclude.stream().noneMatch(b -> b.contains(source));

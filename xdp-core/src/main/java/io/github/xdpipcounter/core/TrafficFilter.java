@@ -34,6 +34,15 @@ public record TrafficFilter(SourceFilter sources, DestinationFilter destinations
     public static final TrafficFilter DEFAULT = new TrafficFilter(SourceFilter.ALL, DestinationFilter.ANY,
             Transport.DEFAULT_TRACKED, TcpPackets.ALL);
 
+    /**
+     * Checks and copies the components.
+     *
+     * @param sources      which sources are counted
+     * @param destinations which destinations are counted
+     * @param transports   the transports counted: at least one
+     * @param tcp          which TCP packets are counted
+     * @throws IllegalArgumentException for no transport
+     */
     public TrafficFilter {
         Objects.requireNonNull(sources, "sources");
         Objects.requireNonNull(destinations, "destinations");
@@ -44,23 +53,51 @@ public record TrafficFilter(SourceFilter sources, DestinationFilter destinations
         transports = Collections.unmodifiableSet(EnumSet.copyOf(transports));
     }
 
+    /**
+     * This filter with another source filter.
+     *
+     * @param value the new source filter
+     * @return the new filter
+     */
     public TrafficFilter withSources(SourceFilter value) {
         return new TrafficFilter(value, destinations, transports, tcp);
     }
 
+    /**
+     * This filter with another destination filter.
+     *
+     * @param value the new destination filter
+     * @return the new filter
+     */
     public TrafficFilter withDestinations(DestinationFilter value) {
         return new TrafficFilter(sources, value, transports, tcp);
     }
 
+    /**
+     * This filter with another transports counted.
+     *
+     * @param value the new transports counted
+     * @return the new filter
+     */
     public TrafficFilter withTransports(Set<Transport> value) {
         return new TrafficFilter(sources, destinations, value, tcp);
     }
 
+    /**
+     * This filter with another TCP packets counted.
+     *
+     * @param value the new TCP packets counted
+     * @return the new filter
+     */
     public TrafficFilter withTcp(TcpPackets value) {
         return new TrafficFilter(sources, destinations, transports, value);
     }
 
-    /** True when this filter counts what {@link #DEFAULT} counts. */
+    /**
+     * True when this filter counts what {@link #DEFAULT} counts.
+     *
+     * @return true when this filter counts what {@link #DEFAULT} counts
+     */
     public boolean isDefault() {
         return equals(DEFAULT);
     }

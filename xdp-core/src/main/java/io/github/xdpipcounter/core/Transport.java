@@ -21,8 +21,11 @@ public enum Transport {
     UDP("UDP", 17, XicTransport.UDP),
     /** UDP-Lite, IP protocol 136. */
     UDP_LITE("UDP-Lite", 136, XicTransport.UDP_LITE),
+    /** SCTP, IP protocol 132. */
     SCTP("SCTP", 132, XicTransport.SCTP),
+    /** ICMP, IP protocol 1: rows carry the ICMP type where the port would be. */
     ICMP("ICMP", 1, XicTransport.ICMP),
+    /** ICMPv6, IPv6 next header 58: rows carry the ICMPv6 type where the port would be. */
     ICMPV6("ICMPv6", 58, XicTransport.ICMPV6);
 
     /** What the program counts unless told otherwise: the four transports with ports. */
@@ -61,7 +64,11 @@ public enum Transport {
         };
     }
 
-    /** "TCP", "UDP", "UDP-Lite", "SCTP", "ICMP" or "ICMPv6", as in metric labels and the JSON list. */
+    /**
+     * "TCP", "UDP", "UDP-Lite", "SCTP", "ICMP" or "ICMPv6", as in metric labels and the JSON list.
+     *
+     * @return the label
+     */
     public String label() {
         return label;
     }
@@ -75,12 +82,20 @@ public enum Transport {
         return ipProtocol;
     }
 
-    /** True for the transports keyed by destination port; false for ICMP and ICMPv6, keyed by type. */
+    /**
+     * True for the transports keyed by destination port; false for ICMP and ICMPv6, keyed by type.
+     *
+     * @return true for the transports keyed by destination port
+     */
     public boolean hasPorts() {
         return this != ICMP && this != ICMPV6;
     }
 
-    /** The value of the key's transport field: its enum xic_transport value. */
+    /**
+     * The value of the key's transport field: its enum xic_transport value.
+     *
+     * @return the value of the key's transport field
+     */
     public int code() {
         return twin.code();
     }
@@ -92,7 +107,12 @@ public enum Transport {
         return BY_CODE[code];
     }
 
-    /** Parses a label, case-insensitively ("tcp", "UDP-Lite", "udplite", "icmpv6"). */
+    /**
+     * Parses a label, case-insensitively ("tcp", "UDP-Lite", "udplite", "icmpv6").
+     *
+     * @param text the text to parse
+     * @return the transport
+     */
     public static Transport parse(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
         for (Transport transport : values()) {

@@ -24,12 +24,18 @@ public final class Version {
     /**
      * The abbreviated commit id the build was made from, with "-dirty" when the
      * work tree had changes; "unknown" for a build outside a git checkout.
+     *
+     * @return the abbreviated commit id the build was made from, with "-dirty" when the work tree had changes
      */
     public static String commit() {
         return property("commit");
     }
 
-    /** When it was built: RFC 3339, UTC, e.g. "2026-11-27T18:04:22Z". */
+    /**
+     * When it was built: RFC 3339, UTC, e.g. "2026-11-27T18:04:22Z".
+     *
+     * @return when it was built
+     */
     public static String buildTime() {
         return property("built");
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 import io.github.xdpipcounter.core.bpf.BpfMap;
-import io.github.xdpipcounter.core.bpf.XicPrefixLayout;
+import io.github.xdpipcounter.core.internal.layout.XicPrefixLayout;
 import io.github.xdpipcounter.testing.Frames;
 import io.github.xdpipcounter.core.testing.RecordKeys;
 import io.github.xdpipcounter.testing.RequiresRoot;

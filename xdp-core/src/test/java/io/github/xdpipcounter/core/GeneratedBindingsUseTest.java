@@ -17,15 +17,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The generated jextract packages stay behind the one package that wraps
- * each: {@code core.internal.libbpf} behind {@code core.bpf},
- * {@code core.internal.netlink} behind {@code core.netlink} (main and test
- * code of every module of the project).
+ * each: {@code core.internal.libbpf} behind {@code core.bpf} (and the typed
+ * views of the program's structs in {@code core.internal.layout}, which only
+ * the domain package {@code core} reads), {@code core.internal.netlink}
+ * behind {@code core.netlink} (main and test code of every module of the
+ * project).
  */
 class GeneratedBindingsUseTest {
     private static final String INTERNAL = "io.github.xdpipcounter.core.internal.";
     private static final Map<String, String> ONLY_USER = Map.of(
             "libbpf", "io.github.xdpipcounter.core.bpf",
-            "netlink", "io.github.xdpipcounter.core.netlink");
+            "netlink", "io.github.xdpipcounter.core.netlink",
+            "layout", "io.github.xdpipcounter.core");
     private static final Pattern USE = Pattern.compile(Pattern.quote(INTERNAL) + "(\\w+)");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
 

@@ -316,15 +316,9 @@ public final class Frames {
     public static byte[] address(String literal) {
         try {
             byte[] bytes = InetAddress.getByName(literal).getAddress();
-            if (literal.contains(":") && bytes.length == 4) {
-                // InetAddress turns an IPv4-mapped literal into 4 bytes; an IPv6 packet carries 16.
-                byte[] mapped = new byte[16];
-                mapped[10] = (byte) 0xff;
-                mapped[11] = (byte) 0xff;
-                System.arraycopy(bytes, 0, mapped, 12, 4);
-                return mapped;
-            }
-            return bytes;
+            // InetAddress turns an IPv4-mapped literal into 4 bytes; an IPv6 packet carries 16 (::ffff:a.b.c.d).
+            boolean mapped = literal.contains(":") && bytes.length == 4;
+            return mapped ? new Bytes().u32(0).u32(0).u16(0).u16(0xffff).put(bytes).bytes() : bytes;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an address literal: " + literal, e);
         }

@@ -45,7 +45,11 @@ public final class Promtool {
     /**
      * Runs {@code promtool args...} in {@code dir}; returns its output.
      *
+     * @param dir  the working directory
+     * @param args promtool's arguments
+     * @return its output, standard error included
      * @throws AssertionError with the output when it exits other than 0
+     * @throws Exception      when promtool cannot be started or waited for
      */
     public static String run(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(path()));

@@ -117,9 +117,8 @@ public final class OpenBpfObject implements AutoCloseable {
      * spent afterwards: use the one returned.
      *
      * @throws VerifierException when the verifier rejects a program
-     * @throws BpfException      for any other refusal
-     *
      * @return the loaded object
+     * @throws BpfException      for any other refusal
      */
     public BpfObject load() {
         ensureOpen();

@@ -28,13 +28,12 @@ public final class XdpLink implements AutoCloseable {
      * Attaches a program to the named interface of the calling thread's network namespace.
      *
      * @throws IllegalArgumentException when there is no such interface
-     * @throws BpfException             when the kernel refuses (EBUSY: another XDP program
-     *                                  is attached; EOPNOTSUPP: the driver lacks the mode)
-     *
      * @param program       an XDP program
      * @param interfaceName the interface
      * @param mode          the attach mode
      * @return the link: close it to detach
+     * @throws BpfException             when the kernel refuses (EBUSY: another XDP program
+     *                                  is attached; EOPNOTSUPP: the driver lacks the mode)
      */
     public static XdpLink attach(BpfProgram program, String interfaceName, XdpMode mode) {
         int index = NetworkInterfaces.indexOf(interfaceName);

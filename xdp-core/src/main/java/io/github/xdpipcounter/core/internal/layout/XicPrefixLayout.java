@@ -1,4 +1,4 @@
-package io.github.xdpipcounter.core.bpf;
+package io.github.xdpipcounter.core.internal.layout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,7 +21,13 @@ public record XicPrefixLayout(int size, long prefixlen, long addr, int addrLengt
     public static final XicPrefixLayout V6 = new XicPrefixLayout((int) xic_prefix_v6.sizeof(),
             xic_prefix_v6.prefixlen$offset(), xic_prefix_v6.addr$offset(), (int) xic_prefix_v6.addr$layout().byteSize());
 
-    /** Writes a whole key at the start of {@code key}. */
+    /**
+     * Writes a whole key at the start of {@code key}.
+     *
+     * @param address an IPv4 or IPv6 address
+     * @param key the key segment
+     * @param prefixLength the number of leading bits that make the block
+     */
     public void write(MemorySegment key, byte[] address, int prefixLength) {
         if (address.length != addrLength) {
             throw new IllegalArgumentException("a " + addrLength + "-byte address, not " + address.length);
