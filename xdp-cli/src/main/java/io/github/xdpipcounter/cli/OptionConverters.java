@@ -5,15 +5,24 @@ import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
+import io.github.xdpipcounter.core.AddressBlock;
+import io.github.xdpipcounter.core.AddressSet;
+import io.github.xdpipcounter.core.DestinationFilter;
 import io.github.xdpipcounter.core.PortSelection;
+import io.github.xdpipcounter.core.SourceFilter;
+import io.github.xdpipcounter.core.TcpPackets;
+import io.github.xdpipcounter.core.Transport;
 import io.github.xdpipcounter.core.bpf.XdpMode;
 import io.github.xdpipcounter.exporter.WebConfigException;
 import io.github.xdpipcounter.exporter.WebSecurity;
@@ -60,10 +69,148 @@ final class OptionConverters {
         }
     }
 
-    /** {@code 22,80,8000-8100}, or {@code 0} for every port. */
+    /**
+     * {@code 22,80,8000-8100}, or {@code 0} for every port; {@code listening}
+     * anywhere in the list adds the ports this host listens on.
+     */
     static final class Ports extends LibraryParsed<PortSelection> {
+        static final String LISTENING = "listening";
+
         Ports() {
-            super(PortSelection::parse);
+            super(Ports::parse);
+        }
+
+        private static PortSelection parse(String text) {
+            List<String> explicit = new ArrayList<>();
+            boolean listening = false;
+            for (String element : text.split(",", -1)) {
+                if (element.isBlank() && text.toLowerCase(Locale.ROOT).contains(LISTENING)) {
+                    throw new IllegalArgumentException("empty element in port list '" + text
+                            + "': expected listening, ports and ranges like listening,22,8000-8100");
+                }
+                if (element.strip().equalsIgnoreCase(LISTENING)) {
+                    listening = true;
+                } else {
+                    explicit.add(element);
+                }
+            }
+            if (!listening) {
+                return PortSelection.parse(text);
+            }
+            return explicit.isEmpty() ? PortSelection.listening()
+                    : PortSelection.parse(String.join(",", explicit)).plusListening();
+        }
+    }
+
+    /**
+     * Source addresses: CIDRs ({@code 10.0.0.0/8}, {@code 2001:db8::/32}, a
+     * bare address) and named sets ({@code loopback}, {@code non-global}...),
+     * comma-separated.
+     */
+    static final class IncludedSources extends LibraryParsed<SourceFilter> {
+        IncludedSources() {
+            super(text -> SourceFilter.including(blocks(text, false).blocks()));
+        }
+    }
+
+    /** As {@link IncludedSources}, for the sources never counted. */
+    static final class ExcludedSources extends LibraryParsed<SourceFilter> {
+        ExcludedSources() {
+            super(text -> SourceFilter.excluding(blocks(text, false).blocks()));
+        }
+    }
+
+    /** Destination addresses: {@code local} and/or CIDRs, comma-separated. */
+    static final class Destinations extends LibraryParsed<DestinationFilter> {
+        Destinations() {
+            super(text -> {
+                Blocks parsed = blocks(text, true);
+                return parsed.local() ? DestinationFilter.localAddresses().plus(parsed.blocks())
+                        : DestinationFilter.of(parsed.blocks());
+            });
+        }
+    }
+
+    /** The address blocks of a list, and whether it named this host's own addresses. */
+    private record Blocks(List<AddressBlock> blocks, boolean local) {
+    }
+
+    /** Named sets are words of letters and dashes; anything else is read as an address block. */
+    private static final Pattern SET_NAME = Pattern.compile("[A-Za-z][A-Za-z-]*");
+
+    private static Blocks blocks(String text, boolean destinations) {
+        List<AddressBlock> blocks = new ArrayList<>();
+        boolean local = false;
+        String sets = destinations ? "local" : Arrays.stream(AddressSet.values()).map(AddressSet::text)
+                .collect(Collectors.joining(", "));
+        for (String element : text.split(",", -1)) {
+            String e = element.strip();
+            if (e.isEmpty()) {
+                throw new IllegalArgumentException("empty element in address list '" + text
+                        + "': expected CIDRs like 10.0.0.0/8,2001:db8::/32 or " + sets);
+            }
+            if (!SET_NAME.matcher(e).matches()) {
+                blocks.add(AddressBlock.parse(e));
+            } else if (destinations) {
+                if (!e.equalsIgnoreCase("local")) {
+                    throw new IllegalArgumentException("'" + e + "' is not a destination: expected local or CIDRs like "
+                            + "192.0.2.0/24,2001:db8::/32");
+                }
+                local = true;
+            } else {
+                try {
+                    blocks.addAll(AddressSet.byText(e).blocks());
+                } catch (IllegalArgumentException unknown) {
+                    throw new IllegalArgumentException(unknown.getMessage() + ", or CIDRs like 10.0.0.0/8");
+                }
+            }
+        }
+        return new Blocks(blocks, local);
+    }
+
+    /** One transport: tcp, udp, udplite, sctp, icmp, icmpv6. */
+    static final class Transports extends LibraryParsed<Transport> {
+        Transports() {
+            super(text -> {
+                try {
+                    return Transport.parse(text);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown transport '" + text
+                            + "': expected tcp, udp, udplite, sctp, icmp or icmpv6");
+                }
+            });
+        }
+    }
+
+    /** What shell completion offers for --transports. */
+    static final class TransportLabels implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("tcp", "udp", "udplite", "sctp", "icmp", "icmpv6").iterator();
+        }
+    }
+
+    /** {@code all} or {@code syn}. */
+    static final class TcpSegments implements ITypeConverter<TcpPackets> {
+        static final String ALL = "all";
+        static final String SYN = "syn";
+
+        @Override
+        public TcpPackets convert(String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case ALL -> TcpPackets.ALL;
+                case SYN -> TcpPackets.CONNECTION_ATTEMPTS;
+                default -> throw new TypeConversionException("'" + value
+                        + "' is not a TCP choice: expected all (every segment) or syn (connection attempts only)");
+            };
+        }
+    }
+
+    /** What shell completion offers for --tcp. */
+    static final class TcpLabels implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of(TcpSegments.ALL, TcpSegments.SYN).iterator();
         }
     }
 

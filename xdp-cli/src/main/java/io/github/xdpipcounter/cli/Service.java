@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import io.github.xdpipcounter.core.Attachment;
 import io.github.xdpipcounter.core.CounterConfig;
 import io.github.xdpipcounter.core.IpCounter;
+import io.github.xdpipcounter.core.TrafficFilter;
 import io.github.xdpipcounter.core.Window;
 import io.github.xdpipcounter.core.bpf.LibbpfUnavailableException;
 import io.github.xdpipcounter.core.bpf.SystemLibbpf;
@@ -73,7 +74,9 @@ final class Service implements AutoCloseable {
         CounterConfig config = counter.config();
         String attached = counter.attachments().stream().map(Attachment::interfaceName).collect(Collectors.joining(", "));
         String ports = config.ports().isAll() ? "all ports" : "ports " + config.ports();
-        return "counting sources to " + ports + " on " + attached + " (XDP " + config.mode().label() + " mode), "
+        TrafficFilter filter = counter.filter();
+        String filtered = filter.isDefault() ? "" : " (" + filter + ")";
+        return "counting sources to " + ports + filtered + " on " + attached + " (XDP " + config.mode().label() + " mode), "
                 + "windows of " + Durations.text(config.window()) + "; serving " + exporter.metricsUri()
                 + (exporter.config().serveIpList() ? " and " + exporter.listUri() : "");
     }

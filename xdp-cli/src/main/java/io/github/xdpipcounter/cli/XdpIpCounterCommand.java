@@ -6,13 +6,20 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 
 import io.github.xdpipcounter.core.CounterConfig;
+import io.github.xdpipcounter.core.DestinationFilter;
+import io.github.xdpipcounter.core.IpCounter;
 import io.github.xdpipcounter.core.PortSelection;
+import io.github.xdpipcounter.core.SourceFilter;
+import io.github.xdpipcounter.core.TcpPackets;
+import io.github.xdpipcounter.core.TrafficFilter;
+import io.github.xdpipcounter.core.Transport;
 import io.github.xdpipcounter.core.bpf.XdpMode;
 import io.github.xdpipcounter.exporter.ExporterConfig;
 import io.github.xdpipcounter.exporter.SeriesLimits;
@@ -33,10 +40,12 @@ import picocli.CommandLine.Spec;
         synopsisHeading = "%nUsage: ",
         descriptionHeading = "%n",
         description = "Attaches an XDP program to the interfaces and counts the distinct sources sending TCP, UDP, "
-                + "UDP-Lite or SCTP to each destination port, over IPv4 and IPv6, one window after another. "
+                + "UDP-Lite or SCTP (and, on request, ICMP) to each destination port, over IPv4 and IPv6, one window "
+                + "after another. "
                 + "Serves the last completed window to Prometheus at /metrics on the server port and, with "
-                + "--serve-ip-list, its sources as JSON at /list. Every source counts, private and loopback "
-                + "addresses included. Needs root (or CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON). SIGINT or SIGTERM "
+                + "--serve-ip-list, its sources as JSON at /list. Every source and destination counts, private and "
+                + "loopback addresses included, unless filtered with --exclude-sources, --include-sources or "
+                + "--destinations. Needs root (or CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON). SIGINT or SIGTERM "
                 + "detaches and exits; if the process is killed, the kernel detaches the program itself.",
         optionListHeading = "%nOptions:%n",
         footerHeading = "%n",
@@ -46,6 +55,9 @@ import picocli.CommandLine.Spec;
                 "  xdp-ip-counter -i eth0,eth1 -p 8000-8100 -s 9100 --bind 127.0.0.1 \\",
                 "      --serve-ip-list",
                 "  curl -s 'localhost:3031/list?network=IPv6&port=22&limit=10'",
+                "  xdp-ip-counter -i eth0 --destinations local --exclude-sources non-global \\",
+                "      --ports listening --tcp syn",
+                "  xdp-ip-counter -i eth0 --transports tcp,udp,icmp,icmpv6",
                 "",
                 "Exit status: 0 after SIGINT or SIGTERM; 1 when starting failed (no privileges,",
                 "port in use, libbpf missing); 2 for bad command-line input. Nothing stays",
@@ -69,8 +81,41 @@ final class XdpIpCounterCommand implements Callable<Integer> {
 
     @Option(names = {"-p", "--ports"}, paramLabel = "PORTS", converter = OptionConverters.Ports.class,
             description = "Destination ports to count: ports and ranges, e.g. 22,80,8000-8100; "
-                    + "0 counts every port. Default: 0.")
+                    + "0 counts every port; listening (alone or in the list, e.g. listening,8080) adds the ports "
+                    + "this host's TCP sockets listen on and its UDP sockets are bound to, read again at every "
+                    + "window boundary. ICMP is never port filtered. Default: 0.")
     PortSelection ports = PortSelection.all();
+
+    @Option(names = "--transports", split = ",", paramLabel = "LIST", converter = OptionConverters.Transports.class,
+            completionCandidates = OptionConverters.TransportLabels.class,
+            description = "What is tracked: tcp, udp, udplite, sctp, icmp, icmpv6, comma-separated. ICMP rows "
+                    + "carry the ICMP type in the port label (8: echo request; 128 for ICMPv6). "
+                    + "Default: tcp,udp,udplite,sctp.")
+    List<Transport> transports;
+
+    @Option(names = "--tcp", paramLabel = "all|syn", converter = OptionConverters.TcpSegments.class,
+            completionCandidates = OptionConverters.TcpLabels.class,
+            description = "TCP segments counted: all, or syn (connection attempts only: SYN without ACK, so a "
+                    + "long connection counts in the window it started in). Default: all.")
+    TcpPackets tcp = TcpPackets.ALL;
+
+    @Option(names = "--destinations", paramLabel = "LIST", converter = OptionConverters.Destinations.class,
+            description = "Count only packets to these destinations: local (this host's own addresses and "
+                    + "broadcast addresses, following address changes) and/or CIDRs, e.g. local or "
+                    + "192.0.2.0/24,2001:db8::/32. Others (forwarded, bridged) are ignored as not_for_this_host. "
+                    + "Default: every destination.")
+    DestinationFilter destinations = DestinationFilter.ANY;
+
+    @Option(names = "--include-sources", paramLabel = "LIST", converter = OptionConverters.IncludedSources.class,
+            description = "Count only sources in these CIDRs and named sets (loopback, private, link-local, "
+                    + "cgnat, non-global), e.g. 10.0.0.0/8,fd00::/8. Default: every source.")
+    SourceFilter included = SourceFilter.ALL;
+
+    @Option(names = "--exclude-sources", paramLabel = "LIST", converter = OptionConverters.ExcludedSources.class,
+            description = "Never count sources in these CIDRs and named sets, e.g. non-global (the IANA special-"
+                    + "purpose ranges that are not globally reachable) or loopback,192.0.2.0/24; they are ignored "
+                    + "as source_excluded. Wins over --include-sources. Default: none.")
+    SourceFilter excluded = SourceFilter.ALL;
 
     @Option(names = {"-w", "--window"}, paramLabel = "LENGTH", converter = OptionConverters.WindowLength.class,
             description = "Window length: seconds (60) or with a unit (30s, 5m, 1h); at least 1s. "
@@ -150,13 +195,31 @@ final class XdpIpCounterCommand implements Callable<Integer> {
         }
         InetAddress address = bind != null ? bind : new InetSocketAddress(0).getAddress();
         Level level = verbose ? Level.FINE : quiet ? Level.WARNING : Level.INFO;
+        if (ports.isListening()) {
+            checkListeningSockets();
+        }
+        TrafficFilter filter = TrafficFilter.DEFAULT
+                .withSources(included.withExclude(excluded.exclude()))
+                .withDestinations(destinations)
+                .withTransports(transports == null ? Transport.DEFAULT_TRACKED : EnumSet.copyOf(transports))
+                .withTcp(tcp);
         CounterConfig counter = new CounterConfig(names).withPorts(ports).withWindow(window)
-                .withMaxSources(maxSources).withMode(mode);
+                .withMaxSources(maxSources).withMode(mode).withFilter(filter);
         ExporterConfig exporter = new ExporterConfig(address, serverPort, serveIpList)
                 .withUnservedList(UNSERVED_LIST)
                 .withSecurity(webSecurity)
                 .withSeries(new SeriesLimits(maxPortSeries, SeriesLimits.DEFAULT.idleWindows()));
         return new Settings(counter, exporter, level);
+    }
+
+    /** --ports listening needs the sockets read: a kernel without sock_diag is a bad value, found before attaching. */
+    private void checkListeningSockets() {
+        try {
+            IpCounter.checkListeningPortsReadable();
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--ports': the listening ports cannot be read here: "
+                    + e.getMessage());
+        }
     }
 
     private void checkInterface(String name) {

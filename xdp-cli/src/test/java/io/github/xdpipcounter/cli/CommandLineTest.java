@@ -17,7 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.github.xdpipcounter.core.AddressBlock;
+import io.github.xdpipcounter.core.AddressSet;
+import io.github.xdpipcounter.core.DestinationFilter;
 import io.github.xdpipcounter.core.PortSelection;
+import io.github.xdpipcounter.core.SourceFilter;
+import io.github.xdpipcounter.core.TcpPackets;
+import io.github.xdpipcounter.core.TrafficFilter;
+import io.github.xdpipcounter.core.Transport;
 import io.github.xdpipcounter.core.bpf.XdpMode;
 import io.github.xdpipcounter.exporter.SeriesLimits;
 import picocli.CommandLine;
@@ -146,12 +153,70 @@ class CommandLineTest {
             -i          | nosuch0      | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here
             -i          | lo,nosuch0   | invalid value for option '--iface': no network interface named 'nosuch0': see 'ip link' for the names here
             -i          | ''           | invalid value for option '--iface': empty interface name: expected names like eth0 or eth0,eth1
+            --exclude-sources | 10.0.0.0/33 | invalid value for option '--exclude-sources': prefix length 33 in '10.0.0.0/33' is too long: an IPv4 prefix is 0 to 32 bits
+            --exclude-sources | 10.0.0.0/8,,fc00::/7 | invalid value for option '--exclude-sources': empty element in address list '10.0.0.0/8,,fc00::/7': expected CIDRs like 10.0.0.0/8,2001:db8::/32 or loopback, private, link-local, cgnat, non-global
+            --exclude-sources | privat  | invalid value for option '--exclude-sources': unknown address set 'privat': expected one of loopback, private, link-local, cgnat, non-global, or CIDRs like 10.0.0.0/8
+            --include-sources | 10.0.0.300 | invalid value for option '--include-sources': '10.0.0.300' is not an address block: expected an IPv4 address of four decimal numbers 0-255 (10.0.0.0/8), or an IPv6 one (2001:db8::/32)
+            --include-sources | example.com | invalid value for option '--include-sources': 'example.com' is not an address block: expected an IPv4 address of four decimal numbers 0-255 (10.0.0.0/8), or an IPv6 one (2001:db8::/32)
+            --destinations | remote      | invalid value for option '--destinations': 'remote' is not a destination: expected local or CIDRs like 192.0.2.0/24,2001:db8::/32
+            --destinations | local,fe80::/129 | invalid value for option '--destinations': prefix length 129 in 'fe80::/129' is too long: an IPv6 prefix is 0 to 128 bits
+            --transports | tcp,icmp4    | invalid value for option '--transports' (LIST): unknown transport 'icmp4': expected tcp, udp, udplite, sctp, icmp or icmpv6
+            --transports | ''           | invalid value for option '--transports' (LIST): unknown transport '': expected tcp, udp, udplite, sctp, icmp or icmpv6
+            --tcp        | synack       | invalid value for option '--tcp': 'synack' is not a TCP choice: expected all (every segment) or syn (connection attempts only)
+            --ports      | listening,http | invalid value for option '--ports': 'http' in port list 'http' is not a port: expected numbers 1-65535 and ranges like 8000-8100
+            --ports      | listening,,80 | invalid value for option '--ports': empty element in port list 'listening,,80': expected listening, ports and ranges like listening,22,8000-8100
             -i          | averyveryverylongname | invalid value for option '--iface': no network interface named 'averyveryverylongname': see 'ip link' for the names here
             """)
     void badInputIsOneLineAndExit2AndNothingStarts(String flag, String value, String message) {
         assertThat(run("-i", "lo", flag, value)).isEqualTo(2);
         assertThat(started).as("nothing may start on bad input").isEmpty();
         assertThat(err.toString()).isEqualTo(Main.NAME + ": " + message + " (see --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void filtersByDefaultCountEverything() {
+        assertThat(run("-i", "lo")).isZero();
+        assertThat(only().counter().filter()).isEqualTo(TrafficFilter.DEFAULT);
+    }
+
+    @Test
+    void sourceFiltersTakeCidrsAndNamedSets() {
+        assertThat(run("-i", "lo", "--exclude-sources", "non-global", "--include-sources",
+                " 10.0.0.0/8, Loopback ,2001:db8::1")).isZero();
+        SourceFilter sources = only().counter().filter().sources();
+        assertThat(sources.exclude()).containsExactlyInAnyOrderElementsOf(AddressSet.NON_GLOBAL.blocks());
+        List<AddressBlock> included = new ArrayList<>(AddressSet.LOOPBACK.blocks());
+        included.add(AddressBlock.parse("10.0.0.0/8"));
+        included.add(AddressBlock.parse("2001:db8::1/128"));
+        assertThat(sources.include()).containsExactlyInAnyOrderElementsOf(included);
+        assertThat(only().counter().filter().destinations()).isEqualTo(DestinationFilter.ANY);
+    }
+
+    @Test
+    void destinationsAreLocalAndOrCidrs() {
+        assertThat(run("-i", "lo", "--destinations", "local")).isZero();
+        assertThat(only().counter().filter().destinations()).isEqualTo(DestinationFilter.localAddresses());
+        started.clear();
+        assertThat(run("-i", "lo", "--destinations", "192.0.2.0/24,local,2001:db8::/32")).isZero();
+        assertThat(only().counter().filter().destinations()).isEqualTo(DestinationFilter.localAddresses().plus(
+                List.of(AddressBlock.parse("192.0.2.0/24"), AddressBlock.parse("2001:db8::/32"))));
+        started.clear();
+        assertThat(run("-i", "lo", "--destinations", "192.0.2.7")).isZero();
+        assertThat(only().counter().filter().destinations()).isEqualTo(DestinationFilter.of(AddressBlock.parse("192.0.2.7/32")));
+    }
+
+    @Test
+    void transportsTcpSegmentsAndListeningPorts() {
+        assertThat(run("-i", "lo", "--transports", "icmp,ICMPv6,udplite", "--tcp", "syn", "--ports", "listening,8080")).isZero();
+        TrafficFilter filter = only().counter().filter();
+        assertThat(filter.transports()).containsExactlyInAnyOrder(Transport.ICMP, Transport.ICMPV6, Transport.UDP_LITE);
+        assertThat(filter.tcp()).isEqualTo(TcpPackets.CONNECTION_ATTEMPTS);
+        assertThat(only().counter().ports()).isEqualTo(PortSelection.of(8080).plusListening());
+        started.clear();
+        assertThat(run("-i", "lo", "--tcp", "all", "--ports", "listening", "--transports", "tcp", "--transports", "sctp")).isZero();
+        assertThat(only().counter().filter().tcp()).isEqualTo(TcpPackets.ALL);
+        assertThat(only().counter().filter().transports()).containsExactlyInAnyOrder(Transport.TCP, Transport.SCTP);
+        assertThat(only().counter().ports()).isEqualTo(PortSelection.listening());
     }
 
     @Test
@@ -197,7 +262,8 @@ class CommandLineTest {
         assertThat(run("--help")).isZero();
         assertThat(started).isEmpty();
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("--iface", "--ports", "--window", "--server-port", "--serve-ip-list", "--bind",
-                "--mode", "--max-sources", "--max-port-series", "--web.config.file", "--verbose", "--quiet", "--version", "Exit status", "30s, 5m, 1h", "22,80,8000-8100");
+                "--mode", "--max-sources", "--max-port-series", "--exclude-sources", "--include-sources", "--destinations",
+                "--transports", "--tcp", "listening", "non-global", "icmpv6", "--web.config.file", "--verbose", "--quiet", "--version", "Exit status", "30s, 5m, 1h", "22,80,8000-8100");
         assertThat(out.toString().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(120));
     }
 

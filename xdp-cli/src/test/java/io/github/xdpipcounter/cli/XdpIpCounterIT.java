@@ -73,7 +73,7 @@ class XdpIpCounterIT {
                     .containsKey("xdp_ipc_last_window_end_timestamp_seconds")
                     .containsKey("xdp_ipc_ignored_packets_total{reason=\"not_ip\"}");
             assertThat(metricsResponse.body()).contains("# TYPE active_users gauge")
-                    .contains("xdp_ipc_info{interface=\"" + hosts.counterInterface + "\",libbpf_version=\"");
+                    .contains("xdp_ipc_info{destinations=\"any\",interface=\"" + hosts.counterInterface + "\",libbpf_version=\"");
             assertThat(Promtool.checkMetrics(metricsResponse.body())).isEmpty();
 
             Http.Response list = Http.get(hosts.counter, "http://127.0.0.1:3031/list");

@@ -1,28 +1,23 @@
 package io.github.xdpipcounter.core;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InterfaceAddress;
-import java.net.NetworkInterface;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+
+import io.github.xdpipcounter.core.netlink.LocalAddress;
 
 /**
  * The destinations that are this host's, for
  * {@link DestinationFilter#localAddresses()}: every address of every
- * interface of the calling thread's network namespace, the directed
- * broadcast address of each IPv4 interface address (the all-ones host of
- * its subnet, below /31), and the limited broadcast 255.255.255.255.
- * Multicast groups are not among them.
+ * interface of the counter's network namespace (as the rtnetlink address
+ * monitor reports them), the broadcast addresses of each IPv4 interface
+ * address (the configured one, and the all-ones host of its subnet below
+ * /31), and the limited broadcast 255.255.255.255. Multicast groups are not
+ * among them: a router forwards them.
  */
 final class HostAddresses {
     static final InetAddress LIMITED_BROADCAST;
@@ -46,28 +41,23 @@ final class HostAddresses {
     }
 
     /**
-     * The addresses as they are now, in the calling thread's namespace. A
-     * placeholder until the rtnetlink address monitor supplies them: IPv4
-     * through {@link NetworkInterface} (its ioctls follow the thread's
-     * namespace), IPv6 from /proc/thread-self/net/if_inet6 (the JDK reads
-     * /proc/net, which is the process's, not the thread's, namespace).
+     * The destinations that are this host's for {@code addresses}, the
+     * addresses of every interface as the rtnetlink address monitor lists
+     * them: each address, each configured IPv4 broadcast address, and the
+     * directed broadcast computed from each IPv4 prefix (the kernel adds a
+     * local broadcast route for it whether or not a broadcast address was
+     * configured). The limited broadcast is added by {@link #of}.
      */
-    static Set<InetAddress> current() {
-        Set<InetAddress> addresses = new HashSet<>();
-        try {
-            for (NetworkInterface nif : NetworkInterface.networkInterfaces().toList()) {
-                for (InterfaceAddress address : nif.getInterfaceAddresses()) {
-                    if (address.getAddress() instanceof Inet4Address v4) {
-                        addresses.add(v4);
-                        addresses.addAll(directedBroadcast(v4, address.getNetworkPrefixLength()));
-                    }
-                }
+    static Set<InetAddress> ofInterfaces(List<LocalAddress> addresses) {
+        Set<InetAddress> all = new HashSet<>();
+        for (LocalAddress address : addresses) {
+            all.add(address.address());
+            address.broadcast().ifPresent(all::add);
+            if (address.address() instanceof Inet4Address v4) {
+                all.addAll(directedBroadcast(v4, address.prefixLength()));
             }
-            addresses.addAll(ipv6());
-        } catch (IOException e) {
-            throw new UncheckedIOException("read the addresses of this host's interfaces", e);
         }
-        return of(addresses);
+        return all;
     }
 
     /**
@@ -88,20 +78,5 @@ final class HostAddresses {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static List<InetAddress> ipv6() throws IOException {
-        Path table = Path.of("/proc/thread-self/net/if_inet6");
-        if (!Files.exists(table)) {
-            return List.of();
-        }
-        List<InetAddress> addresses = new ArrayList<>();
-        for (String line : Files.readAllLines(table)) {
-            String hex = line.strip().split("\\s+")[0];
-            if (hex.length() == 32) {
-                addresses.add(AddressBlock.of(HexFormat.of().parseHex(hex), 128).address());
-            }
-        }
-        return addresses;
     }
 }

@@ -7,12 +7,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import io.github.xdpipcounter.core.netlink.AddressMonitor;
+import io.github.xdpipcounter.core.netlink.ListeningPorts;
+import io.github.xdpipcounter.core.netlink.ListeningSockets;
 
 
 /**
@@ -35,23 +42,30 @@ public final class IpCounter implements AutoCloseable {
 
     private final CounterConfig config;
     private final CounterProgram program;
-    private final InterfaceAttachments attachments;
-    private final ScheduledExecutorService scheduler;
+    /** Set once attached, before the first window. */
+    private volatile InterfaceAttachments attachments;
+    private final ScheduledThreadPoolExecutor scheduler;
+    /** Opens netlink sockets in the counter's namespace: see {@link #inNamespace}. */
+    private final ThreadPoolExecutor opener;
     private final AtomicReference<Window> latest = new AtomicReference<>();
     private final List<WindowListener> listeners = new CopyOnWriteArrayList<>();
-    /** This host's addresses as last read, for a destination filter of local addresses; guarded by program. */
-    private Set<InetAddress> localAddresses;
+    /** This host's addresses as last reported, for a destination filter of local addresses; guarded by program. */
+    private Set<InetAddress> localAddresses = Set.of();
+    /** Open while the destination filter counts local addresses; guarded by program. */
+    private AddressMonitor addressMonitor;
+    /** Open while the port selection includes the listening ports; guarded by program. */
+    private ListeningSockets listeningSockets;
     private volatile WindowSchedule schedule;
     private volatile long startedNanos;
     private boolean closed;
 
-    private IpCounter(CounterConfig config, CounterProgram program, InterfaceAttachments attachments,
-                      Set<InetAddress> localAddresses) {
-        this.localAddresses = localAddresses;
+    private IpCounter(CounterConfig config, CounterProgram program) {
         this.config = config;
         this.program = program;
-        this.attachments = attachments;
-        this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads());
+        this.scheduler = new ScheduledThreadPoolExecutor(2, daemonThreads());
+        this.opener = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads());
+        // Now, on the thread that starts the counter: in the counter's namespace (see inNamespace).
+        opener.prestartAllCoreThreads();
     }
 
     /**
@@ -65,24 +79,158 @@ public final class IpCounter implements AutoCloseable {
      */
     public static IpCounter start(CounterConfig config) {
         CounterProgram program = CounterProgram.load(config.maxSources());
-        InterfaceAttachments attachments = null;
+        IpCounter counter = new IpCounter(config, program);
         try {
-            program.selectPorts(config.ports());
-            // Read in the namespace the counter runs in, whatever the filter, so that a later
-            // filter(...) of local addresses has them. TODO(lead): the rtnetlink AddressMonitor
-            // replaces this read, and calls localAddressesChanged on every change.
-            Set<InetAddress> local = HostAddresses.current();
-            program.filter(config.filter(), local);
-            attachments = InterfaceAttachments.attach(program.program(), config.interfaces(), config.mode());
-            IpCounter counter = new IpCounter(config, program, attachments, local);
+            synchronized (program) {
+                counter.followListeningPorts(config.ports());
+                program.selectPorts(config.ports());
+                counter.followLocalAddresses(config.filter());
+                program.filter(config.filter(), counter.localAddresses);
+            }
+            counter.attachments = InterfaceAttachments.attach(program.program(), config.interfaces(), config.mode());
             counter.schedule();
             return counter;
         } catch (RuntimeException | Error e) {
-            if (attachments != null) {
-                attachments.close();
+            counter.scheduler.shutdownNow();
+            counter.stopFollowing();
+            if (counter.attachments != null) {
+                counter.attachments.close();
             }
             program.close();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the listening sockets of the calling thread's network namespace
+     * once, as {@link #start} does for a port selection that
+     * {@link PortSelection#isListening() includes the listening ports}: lets
+     * a caller tell a selection this host cannot serve from a failure to
+     * start, before anything is loaded.
+     *
+     * @throws RuntimeException naming the operation and the errno when they
+     *                          cannot be read (a kernel without sock_diag)
+     */
+    public static void checkListeningPortsReadable() {
+        try (ListeningSockets sockets = ListeningSockets.open()) {
+            sockets.read();
+        }
+    }
+
+    /**
+     * Opens the listening-sockets reader when {@code ports} needs it and none
+     * is open (and reads it once), closes it when they no longer do. Called
+     * with the program's lock held.
+     */
+    private void followListeningPorts(PortSelection ports) {
+        if (ports.isListening() && listeningSockets == null) {
+            ListeningSockets sockets = inNamespace(ListeningSockets::open);
+            try {
+                program.listeningPorts(byTransport(sockets.read()));
+            } catch (RuntimeException | Error e) {
+                sockets.close();
+                throw e;
+            }
+            listeningSockets = sockets;
+        } else if (!ports.isListening() && listeningSockets != null) {
+            listeningSockets.close();
+            listeningSockets = null;
+        }
+    }
+
+    /**
+     * Opens the address monitor when {@code filter} counts this host's
+     * addresses and none is open, and reads the addresses. Called with the
+     * program's lock held; a monitor no longer needed is closed by
+     * {@link #closeUnusedAddressMonitor}, without the lock.
+     */
+    private void followLocalAddresses(TrafficFilter filter) {
+        if (filter.destinations().local() && addressMonitor == null) {
+            addressMonitor = inNamespace(
+                    () -> AddressMonitor.open(addresses -> localAddressesChanged(HostAddresses.ofInterfaces(addresses))));
+            localAddresses = HostAddresses.of(HostAddresses.ofInterfaces(addressMonitor.addresses()));
+        }
+    }
+
+    /**
+     * Closes the address monitor when the filter in force does not count this
+     * host's addresses. Without the program's lock: its listener may be
+     * waiting for it, and closing waits for the listener.
+     */
+    private void closeUnusedAddressMonitor() {
+        AddressMonitor unused = null;
+        synchronized (program) {
+            if (addressMonitor != null && !program.trafficFilter().destinations().local()) {
+                unused = addressMonitor;
+                addressMonitor = null;
+                localAddresses = Set.of();
+            }
+        }
+        if (unused != null) {
+            unused.close();
+        }
+    }
+
+    /** Closes the address monitor and the listening-sockets reader, when open. */
+    private void stopFollowing() {
+        AddressMonitor monitor;
+        synchronized (program) {
+            monitor = addressMonitor;
+            addressMonitor = null;
+            if (listeningSockets != null) {
+                listeningSockets.close();
+                listeningSockets = null;
+            }
+        }
+        if (monitor != null) {
+            monitor.close();
+        }
+        opener.shutdownNow();
+    }
+
+    /**
+     * Opens a netlink socket on the counter's own thread for it, which was
+     * started by {@link #start}: the kernel gives a socket the namespace of
+     * the thread that creates it, and the caller of a run-time change may be
+     * in another. That thread never takes the program's lock, so a caller
+     * holding it may wait.
+     */
+    private <T> T inNamespace(Supplier<T> open) {
+        try {
+            return opener.submit(open::get).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening a netlink socket", e);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the counter is closed", e);
+        }
+    }
+
+    /** The listening ports per transport, as the program's port bitmaps take them. */
+    private static Map<Transport, BitSet> byTransport(ListeningPorts ports) {
+        return Map.of(Transport.TCP, ports.tcp(), Transport.UDP, ports.udp(), Transport.UDP_LITE, ports.udpLite());
+    }
+
+    /** Reads the listening ports again, when they are counted; a failure is said and the last ports stay. */
+    private void refreshListeningPorts() {
+        synchronized (program) {
+            if (listeningSockets == null) {
+                return;
+            }
+            try {
+                listeningPortsChanged(byTransport(listeningSockets.read()));
+            } catch (RuntimeException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "could not read the listening ports; the last ones stay: "
+                        + e.getMessage());
+            }
         }
     }
 
@@ -146,6 +294,8 @@ public final class IpCounter implements AutoCloseable {
             window = program.completeWindow();
             latest.set(window);
         }
+        // At every window boundary: a service started during the window is counted from the next.
+        refreshListeningPorts();
         for (WindowListener listener : listeners) {
             try {
                 listener.windowCompleted(window);
@@ -185,11 +335,19 @@ public final class IpCounter implements AutoCloseable {
 
     /**
      * Changes the counted ports from the next packet on, without reloading.
+     * When the new selection includes the listening ports and the old one
+     * did not, the listening sockets are read first, in the counter's
+     * namespace.
      *
      * @param ports the ports to count
+     * @throws RuntimeException naming the operation and the errno when the
+     *                          listening sockets cannot be read; the old selection stays
      */
     public void selectPorts(PortSelection ports) {
-        program.selectPorts(ports);
+        synchronized (program) {
+            followListeningPorts(ports);
+            program.selectPorts(ports);
+        }
     }
 
     /**
@@ -201,13 +359,25 @@ public final class IpCounter implements AutoCloseable {
      * change included: the program checks sources only when it creates a
      * record, so the change deletes the records of sources it now refuses.
      *
+     * <p>A destination filter of local addresses follows this host's
+     * addresses from rtnetlink notifications, in the counter's namespace,
+     * while it is in force.
+     *
      * @param filter the new filter
      * @throws IllegalArgumentException for a filter larger than the program
      *                                  holds ({@link TrafficFilter#MAX_BLOCKS_PER_NETWORK}); the old one stays
+     * @throws RuntimeException naming the operation and the errno when this
+     *                          host's addresses cannot be read; the old filter stays
      */
     public void filter(TrafficFilter filter) {
-        synchronized (program) {
-            program.filter(filter, localAddresses);
+        try {
+            synchronized (program) {
+                followLocalAddresses(filter);
+                program.filter(filter, localAddresses);
+            }
+        } finally {
+            // After the new filter, or after a failure that left the old one.
+            closeUnusedAddressMonitor();
         }
     }
 
@@ -316,6 +486,7 @@ public final class IpCounter implements AutoCloseable {
             synchronized (this) {
                 closed = true;
             }
+            stopFollowing();
             program.close();
         }
     }

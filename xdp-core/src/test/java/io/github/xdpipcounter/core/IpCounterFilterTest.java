@@ -1,6 +1,8 @@
 package io.github.xdpipcounter.core;
 
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.EnumSet;
@@ -21,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A running {@link IpCounter} with filters, frames from a peer namespace
  * through the attached program: this host's addresses as read at start and
- * as changed later, a filter replaced at run time, and listening ports.
+ * as changed later (rtnetlink), a filter replaced at run time, and listening
+ * ports read through sock_diag at start and at window boundaries.
  */
 @RequiresRoot
 class IpCounterFilterTest {
@@ -55,11 +58,18 @@ class IpCounterFilterTest {
                         RecordKeys.of(InetAddress.getByName(PEER_V6), Transport.UDP, PORT), 1L));
                 assertThat(local.statistics().ignored(IgnoreReason.NOT_FOR_THIS_HOST)).isGreaterThanOrEqualTo(2);
 
-                counter.localAddressesChanged(Set.of(InetAddress.getByName(OTHER_HOST)));
+                // An address added while running: the rtnetlink monitor tells the counter.
+                hosts.counter.ip("address", "add", OTHER_HOST + "/32", "dev", hosts.counterInterface);
+                assertThat(awaitCounted(counter, hosts, udp(hosts, PEER, OTHER_HOST)))
+                        .as("the added address counts within a window").isTrue();
+                hosts.counter.ip("address", "del", TwoHosts.COUNTER_V4 + "/24", "dev", hosts.counterInterface);
+                assertThat(awaitCounted(counter, hosts, udp(hosts, PINGER, TwoHosts.COUNTER_V4)))
+                        .as("a deleted address stops counting").isFalse();
                 hosts.sendFrames(frames);
                 Window moved = counter.completeWindow();
                 assertThat(RecordKeys.packets(moved)).as("the other address and the limited broadcast").isEqualTo(Map.of(
-                        RecordKeys.of(InetAddress.getByName(PEER), Transport.UDP, PORT), 2L));
+                        RecordKeys.of(InetAddress.getByName(PEER), Transport.UDP, PORT), 2L,
+                        RecordKeys.of(InetAddress.getByName(PEER_V6), Transport.UDP, PORT), 1L));
 
                 counter.filter(TrafficFilter.DEFAULT);
                 assertThat(counter.filter()).isEqualTo(TrafficFilter.DEFAULT);
@@ -69,20 +79,85 @@ class IpCounterFilterTest {
                         RecordKeys.of(InetAddress.getByName(PEER), Transport.UDP, PORT), 4L,
                         RecordKeys.of(InetAddress.getByName(PEER_V6), Transport.UDP, PORT), 2L));
                 assertThat(unfiltered.statistics().ignored(IgnoreReason.TRANSPORT_NOT_TRACKED)).isPositive();
+
+                // Back to local addresses from this thread, which is in the host's namespace: the counter's are read.
+                counter.filter(TrafficFilter.DEFAULT.withDestinations(DestinationFilter.localAddresses()));
+                hosts.sendFrames(frames);
+                assertThat(RecordKeys.packets(counter.completeWindow())).isEqualTo(Map.of(
+                        RecordKeys.of(InetAddress.getByName(PEER), Transport.UDP, PORT), 2L,
+                        RecordKeys.of(InetAddress.getByName(PEER_V6), Transport.UDP, PORT), 1L));
+            }
+        }
+    }
+
+    /**
+     * Sends {@code frame} and completes a window, every 100 ms for up to 3 s,
+     * until it is counted; whether it was.
+     */
+    private static boolean awaitCounted(IpCounter counter, TwoHosts hosts, byte[] frame) throws InterruptedException {
+        counter.completeWindow();
+        for (int attempt = 0; attempt < 30; attempt++) {
+            hosts.sendFrames(List.of(frame));
+            if (!RecordKeys.packets(counter.completeWindow()).isEmpty()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    @Test
+    void listeningPortsAreReadInTheCountersNamespaceAtEveryWindowBoundary() throws Exception {
+        try (TwoHosts hosts = TwoHosts.create()) {
+            CounterConfig config = new CounterConfig(List.of(hosts.counterInterface)).withWindow(Duration.ofHours(1))
+                    .withPorts(PortSelection.of(22).plusListening());
+            byte[] tcpToPort = Frames.ethernet(hosts.counterLinkAddress(), hosts.peerLinkAddress(), ETH_P_IP,
+                    ipv4(PEER, TwoHosts.COUNTER_V4, IPPROTO_TCP, tcp(40000, PORT)));
+            byte[] tcpToExplicitPort = Frames.ethernet(hosts.counterLinkAddress(), hosts.peerLinkAddress(), ETH_P_IP,
+                    ipv4(PEER, TwoHosts.COUNTER_V4, IPPROTO_TCP, tcp(40000, 22)));
+            List<byte[]> frames = List.of(udp(hosts, PEER, TwoHosts.COUNTER_V4), tcpToPort, tcpToExplicitPort);
+            try (IpCounter counter = hosts.counter.inside(() -> IpCounter.start(config))) {
+                hosts.sendFrames(frames);
+                assertThat(RecordKeys.packets(counter.completeWindow())).as("nothing listens yet").isEqualTo(Map.of(
+                        RecordKeys.of(InetAddress.getByName(PEER), Transport.TCP, 22), 1L));
+
+                try (DatagramSocket server = hosts.counter.inside(() -> new DatagramSocket(PORT))) {
+                    assertThat(server.getLocalPort()).isEqualTo(PORT);
+                    hosts.sendFrames(frames);
+                    assertThat(RecordKeys.packets(counter.completeWindow()))
+                            .as("started during the window: counted from the next").hasSize(1);
+                    hosts.sendFrames(frames);
+                    Window window = counter.completeWindow();
+                    assertThat(RecordKeys.packets(window)).as("UDP listener, not TCP").isEqualTo(Map.of(
+                            RecordKeys.of(InetAddress.getByName(PEER), Transport.UDP, PORT), 1L,
+                            RecordKeys.of(InetAddress.getByName(PEER), Transport.TCP, 22), 1L));
+                    assertThat(window.statistics().ignored(IgnoreReason.PORT_FILTERED)).isEqualTo(1);
+                }
+                counter.completeWindow(); // the UDP socket is gone at this boundary
+
+                // Listening ports only, chosen at run time; a TCP listener in the counter's namespace.
+                counter.selectPorts(PortSelection.listening());
+                try (ServerSocket server = hosts.counter.inside(() -> new ServerSocket(PORT))) {
+                    assertThat(server.getLocalPort()).isEqualTo(PORT);
+                    counter.completeWindow();
+                    hosts.sendFrames(frames);
+                    assertThat(RecordKeys.packets(counter.completeWindow())).isEqualTo(Map.of(
+                            RecordKeys.of(InetAddress.getByName(PEER), Transport.TCP, PORT), 1L));
+                }
             }
         }
     }
 
     @Test
-    void listeningPortsCountOnTheirOwnTransport() throws Exception {
+    void listeningPortsSetByHandCountOnTheirOwnTransport() throws Exception {
         try (TwoHosts hosts = TwoHosts.create()) {
             CounterConfig config = new CounterConfig(List.of(hosts.counterInterface)).withWindow(Duration.ofHours(1))
                     .withPorts(PortSelection.of(22).plusListening());
             try (IpCounter counter = hosts.counter.inside(() -> IpCounter.start(config))) {
                 BitSet udpPorts = new BitSet();
                 udpPorts.set(PORT);
-                counter.listeningPortsChanged(Map.of(Transport.UDP, udpPorts));
                 counter.completeWindow();
+                counter.listeningPortsChanged(Map.of(Transport.UDP, udpPorts));
                 byte[] tcpToListeningUdpPort = Frames.ethernet(hosts.counterLinkAddress(), hosts.peerLinkAddress(), ETH_P_IP,
                         ipv4(PEER, TwoHosts.COUNTER_V4, IPPROTO_TCP, tcp(40000, PORT)));
                 byte[] tcpToExplicitPort = Frames.ethernet(hosts.counterLinkAddress(), hosts.peerLinkAddress(), ETH_P_IP,
@@ -99,6 +174,7 @@ class IpCounterFilterTest {
                 // The selection changes, the listening ports stay; then they change.
                 counter.selectPorts(PortSelection.listening());
                 counter.listeningPortsChanged(Map.of(Transport.TCP, udpPorts));
+                // (no window boundary in between: one would read the namespace's real listening ports, none)
                 hosts.sendFrames(List.of(udp(hosts, PEER, TwoHosts.COUNTER_V4), tcpToListeningUdpPort, tcpToExplicitPort));
                 assertThat(RecordKeys.packets(counter.completeWindow())).isEqualTo(Map.of(
                         RecordKeys.of(InetAddress.getByName(PEER), Transport.TCP, PORT), 1L));

@@ -1,11 +1,15 @@
 package io.github.xdpipcounter.core;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+
+import io.github.xdpipcounter.core.netlink.LocalAddress;
 
 import static io.github.xdpipcounter.core.SourceFilterTest.blocks;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +73,21 @@ class ProgramFiltersTest {
         assertThat(HostAddresses.directedBroadcast(address, 20)).containsExactly(InetAddress.getByName("10.203.15.255"));
         assertThat(HostAddresses.directedBroadcast(address, 31)).isEmpty();
         assertThat(HostAddresses.directedBroadcast(address, 32)).isEmpty();
+    }
+
+    @Test
+    void theMonitorsAddressesGiveEachAddressAndItsBroadcasts() throws Exception {
+        java.net.Inet4Address configured = (java.net.Inet4Address) InetAddress.getByName("10.203.0.127");
+        List<LocalAddress> addresses = List.of(
+                new LocalAddress(2, InetAddress.getByName("10.203.0.1"), 24, Optional.empty()),
+                new LocalAddress(3, InetAddress.getByName("192.0.2.1"), 25, Optional.of(configured)),
+                new LocalAddress(3, InetAddress.getByName("198.51.100.7"), 32, Optional.empty()),
+                new LocalAddress(3, InetAddress.getByName("2001:db8::1"), 64, Optional.empty()));
+        // A configured broadcast and the all-ones host both: the kernel delivers both locally.
+        assertThat(HostAddresses.ofInterfaces(addresses)).containsExactlyInAnyOrder(
+                InetAddress.getByName("10.203.0.1"), InetAddress.getByName("10.203.0.255"),
+                InetAddress.getByName("192.0.2.1"), configured, InetAddress.getByName("192.0.2.127"),
+                InetAddress.getByName("198.51.100.7"), InetAddress.getByName("2001:db8::1"));
     }
 
     private static Map<String, Byte> text(Map<AddressBlock, Byte> entries) {

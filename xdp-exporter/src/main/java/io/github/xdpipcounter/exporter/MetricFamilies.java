@@ -98,8 +98,9 @@ final class MetricFamilies {
         evictedSources = new Family(own + "_evicted_sources", MetricType.COUNTER, null,
                 "Source records evicted for lack of room, over all completed windows.", List.of());
         info = new Family(own, MetricType.INFO, null,
-                "The counter: versions, and one series per interface it is attached to now.",
-                List.of("version", "libbpf_version", "interface", "mode"));
+                "The counter: versions, filters, and one series per interface it is attached to now.",
+                List.of("version", "libbpf_version", "interface", "mode", "ports", "transports", "tcp",
+                        "destinations", "sources"));
         interfacesAttached = new Family(own + "_interfaces_attached", MetricType.GAUGE, null,
                 "Configured interfaces the program is attached to now.", List.of());
         interfacesConfigured = new Family(own + "_interfaces_configured", MetricType.GAUGE, null,

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.github.xdpipcounter.core.Attachment;
 import io.github.xdpipcounter.core.IgnoreReason;
 import io.github.xdpipcounter.core.IpCounter;
 import io.github.xdpipcounter.core.Network;
 import io.github.xdpipcounter.core.PortActivity;
+import io.github.xdpipcounter.core.TcpPackets;
 import io.github.xdpipcounter.core.Transport;
 import io.github.xdpipcounter.core.Window;
 import io.github.xdpipcounter.core.WindowListener;
@@ -299,7 +301,13 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
                 attached++;
                 builder.dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
                         .labels(Labels.of("version", info.version(), "libbpf_version", info.libbpfVersion(),
-                                "interface", attachment.interfaceName(), "mode", info.mode()))
+                                "interface", attachment.interfaceName(), "mode", info.mode(),
+                                "ports", info.ports().toString(),
+                                "transports", info.filter().transports().stream().map(Transport::label)
+                                        .collect(Collectors.joining(",")),
+                                "tcp", info.filter().tcp() == TcpPackets.CONNECTION_ATTEMPTS ? "syn" : "all",
+                                "destinations", info.filter().destinations().toString(),
+                                "sources", info.filter().sources().toString()))
                         .build());
             }
         }

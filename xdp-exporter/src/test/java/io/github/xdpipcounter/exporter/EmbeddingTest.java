@@ -71,7 +71,7 @@ class EmbeddingTest {
                 .containsEntry(Exposition.series("lan_active_users", "IPv4", "TCP", 22), 3.0)
                 .containsEntry("xdp_ipc_windows_total", 1.0)
                 .containsEntry("lan_xdp_ipc_windows_total", 1.0)
-                .containsKey("lan_xdp_ipc_info{interface=\"lan0\",libbpf_version=\"1.1\",mode=\"skb\",version=\"0.1.0-test\"}");
+                .containsKey("lan_xdp_ipc_info{destinations=\"any\",interface=\"lan0\",libbpf_version=\"1.1\",mode=\"skb\",ports=\"22\",sources=\"all\",tcp=\"all\",transports=\"TCP,UDP,UDP-Lite,SCTP\",version=\"0.1.0-test\"}");
         assertThat(Promtool.checkMetrics(scrape)).isEmpty();
     }
 

@@ -43,8 +43,8 @@ class WindowMetricsTest {
     void beforeTheFirstWindowOnlyTheCounterItselfIsDescribed() throws Exception {
         String text = text(new WindowMetrics(INFO));
         assertThat(text)
-                .contains("xdp_ipc_info{interface=\"veth0\",libbpf_version=\"1.1\",mode=\"skb\",version=\"0.1.0-test\"} 1")
-                .contains("xdp_ipc_info{interface=\"veth1\",")
+                .contains("xdp_ipc_info{destinations=\"any\",interface=\"veth0\",libbpf_version=\"1.1\",mode=\"skb\",ports=\"22,53\",sources=\"all\",tcp=\"all\",transports=\"TCP,UDP,UDP-Lite,SCTP\",version=\"0.1.0-test\"} 1")
+                .contains("xdp_ipc_info{destinations=\"any\",interface=\"veth1\",")
                 .contains("xdp_ipc_window_seconds 10.0")
                 .contains("xdp_ipc_sources_capacity{network=\"IPv4\"} 4096.0")
                 .contains("xdp_ipc_windows_total 0.0")
@@ -84,10 +84,10 @@ class WindowMetricsTest {
             active_users{network="IPv6",port="53",transport="TCP"} 0.0
             active_users{network="IPv6",port="53",transport="UDP"} 1.0
             active_users{network="IPv6",port="53",transport="UDP-Lite"} 0.0
-            # HELP xdp_ipc_info The counter: versions, and one series per interface it is attached to now.
+            # HELP xdp_ipc_info The counter: versions, filters, and one series per interface it is attached to now.
             # TYPE xdp_ipc_info gauge
-            xdp_ipc_info{interface="veth0",libbpf_version="1.1",mode="skb",version="0.1.0-test"} 1
-            xdp_ipc_info{interface="veth1",libbpf_version="1.1",mode="skb",version="0.1.0-test"} 1
+            xdp_ipc_info{destinations="any",interface="veth0",libbpf_version="1.1",mode="skb",ports="22,53",sources="all",tcp="all",transports="TCP,UDP,UDP-Lite,SCTP",version="0.1.0-test"} 1
+            xdp_ipc_info{destinations="any",interface="veth1",libbpf_version="1.1",mode="skb",ports="22,53",sources="all",tcp="all",transports="TCP,UDP,UDP-Lite,SCTP",version="0.1.0-test"} 1
             # HELP xdp_ipc_bytes_total Bytes (whole frames) counted per destination port, over completed windows.
             # TYPE xdp_ipc_bytes_total counter
             xdp_ipc_bytes_total{network="IPv4",port="22",transport="TCP"} 240.0
