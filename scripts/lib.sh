@@ -65,8 +65,8 @@ multiarch_include() {
 # What building and testing needs: clang and libbpf headers to build the
 # BPF object, libbpf1 to run it, iproute2 for the namespace tests, Maven.
 BUILD_PACKAGES=(clang llvm libbpf-dev libbpf1 iproute2 maven python3)
-# What the tests add: promtool and a Prometheus server (package prometheus), setpriv (util-linux),
+# What the tests add: promtool and a Prometheus server (package prometheus), ping (FiltersIT), setpriv (util-linux),
 # the real clients and tools of the web security tests: curl, openssl, htpasswd (apache2-utils),
 # and what PackageIT needs to build and check the .deb (scripts/package): asciidoctor (the man
 # page), dpkg-dev (dpkg-shlibdeps), systemd (systemd-analyze).
-TEST_PACKAGES=(prometheus util-linux curl openssl apache2-utils asciidoctor dpkg-dev systemd)
+TEST_PACKAGES=(prometheus iputils-ping util-linux curl openssl apache2-utils asciidoctor dpkg-dev systemd)
