@@ -16,8 +16,8 @@ module io.github.xdpipcounter.exporter {
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.yaml.snakeyaml;
-    // at.favre.lib:bcrypt has no module name of its own: this one is derived from its jar's file name.
-    requires bcrypt;
+    // Its Automatic-Module-Name (BCrypt for basic_auth_users).
+    requires spring.security.crypto;
 
     exports io.github.xdpipcounter.exporter;
 }

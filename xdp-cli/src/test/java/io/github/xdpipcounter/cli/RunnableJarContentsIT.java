@@ -40,7 +40,7 @@ class RunnableJarContentsIT {
             "org/yaml", "org.yaml",
             "io/prometheus", "io.prometheus",
             "picocli", "info.picocli",
-            "at/favre", "at.favre.lib");
+            "org/springframework", "org.springframework.security");
     private static final Pattern THIRD_PARTY_LINE = Pattern.compile("^\\s+\\((.+?)\\) .* \\(([^:]+):([^:]+):.*$");
 
     @Test

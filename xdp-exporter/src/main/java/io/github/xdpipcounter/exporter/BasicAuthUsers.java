@@ -1,11 +1,9 @@
 package io.github.xdpipcounter.exporter;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-
-import at.favre.lib.crypto.bcrypt.BCrypt;
-import at.favre.lib.crypto.bcrypt.IllegalBCryptFormatException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code basic_auth_users} of a web config file: user name to bcrypt
@@ -13,6 +11,8 @@ import at.favre.lib.crypto.bcrypt.IllegalBCryptFormatException;
  */
 record BasicAuthUsers(Map<String, String> hashByUser, int maxCost) {
     static final BasicAuthUsers NONE = new BasicAuthUsers(Map.of(), 0);
+    /** Modular crypt format: $2y$, two digits of cost, $, 22 characters of salt and 31 of hash. */
+    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
 
     BasicAuthUsers {
         hashByUser = Map.copyOf(hashByUser);
@@ -41,12 +41,16 @@ record BasicAuthUsers(Map<String, String> hashByUser, int maxCost) {
         if (!(hash.startsWith("$2y$") || hash.startsWith("$2a$") || hash.startsWith("$2b$"))) {
             throw new IllegalArgumentException("not a bcrypt hash: it must start with $2y$, $2a$ or $2b$ (htpasswd -nbB USER PASSWORD makes one)");
         }
-        try {
-            return BCrypt.Version.VERSION_2A.parser.parse(hash.getBytes(StandardCharsets.UTF_8)).cost;
-        } catch (IllegalBCryptFormatException e) {
+        Matcher form = BCRYPT.matcher(hash);
+        if (!form.matches()) {
             throw new IllegalArgumentException("not a bcrypt hash: 60 characters like $2y$10$ followed by 53 of [./A-Za-z0-9] expected"
                     + " (htpasswd -nbB USER PASSWORD makes one)");
         }
+        int cost = Integer.parseInt(form.group(1));
+        if (cost < 4 || cost > 31) {
+            throw new IllegalArgumentException("not a bcrypt hash: its cost " + cost + " is outside bcrypt's 4-31");
+        }
+        return cost;
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
+import org.springframework.security.crypto.bcrypt.BCrypt;
 import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
@@ -51,7 +51,7 @@ final class BcryptAuthenticator extends Authenticator {
     /** Keys the password digests in the cache, so that they are no fast-to-test hashes of passwords. */
     private final SecretKeySpec cacheKeySecret;
     /** Per cost: a hash of a random password, to spend on unknown users. */
-    private final Map<Integer, byte[]> decoyHashes = new ConcurrentHashMap<>();
+    private final Map<Integer, String> decoyHashes = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     private record CacheKey(String user, String hash, String passwordMac) {
@@ -117,14 +117,14 @@ final class BcryptAuthenticator extends Authenticator {
         if (successes.containsKey(key)) {
             return true;
         }
-        boolean verified = bcrypt(credentials.password(), hash.get().getBytes(StandardCharsets.UTF_8));
+        boolean verified = bcrypt(credentials.password(), hash.get());
         if (verified) {
             successes.put(key, Boolean.TRUE);
         }
         return verified;
     }
 
-    private boolean bcrypt(byte[] password, byte[] hash) {
+    private boolean bcrypt(byte[] password, String hash) {
         try {
             bcryptPermits.acquire();
         } catch (InterruptedException e) {
@@ -132,7 +132,7 @@ final class BcryptAuthenticator extends Authenticator {
             return false;
         }
         try {
-            return BCrypt.verifyer().verify(password, hash).verified;
+            return BCrypt.checkpw(password, hash);
         } catch (IllegalArgumentException e) {
             return false; // longer than bcrypt's 72 bytes
         } finally {
@@ -140,13 +140,13 @@ final class BcryptAuthenticator extends Authenticator {
         }
     }
 
-    private byte[] decoyHash(int cost) {
+    private String decoyHash(int cost) {
         return decoyHashes.computeIfAbsent(cost, c -> {
             byte[] password = new byte[16];
             random.nextBytes(password);
             bcryptPermits.acquireUninterruptibly(); // made once per cost; as costly as a check
             try {
-                return BCrypt.with(BCrypt.Version.VERSION_2Y).hash(c, password);
+                return BCrypt.hashpw(password, BCrypt.gensalt("$2y", c, random));
             } finally {
                 bcryptPermits.release();
             }
