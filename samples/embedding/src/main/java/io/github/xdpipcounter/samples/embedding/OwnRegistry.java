@@ -24,6 +24,7 @@ final class OwnRegistry {
         try (IpCounter counter = IpCounter.start(new CounterConfig(List.of(iface)).withWindow(window));
              HTTPServer server = HTTPServer.builder().port(PORT).registry(registry).buildAndStart()) {
             registry.register(WindowMetrics.following(counter));
+            System.out.println("/metrics on port " + server.getPort());
             // A second counter needs a name prefix of its own, or register() refuses it:
             // registry.register(WindowMetrics.following(lanCounter, "lan_", SeriesLimits.DEFAULT));
             stop.await();
