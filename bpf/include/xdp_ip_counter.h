@@ -118,13 +118,73 @@ enum xic_source_flag {
 };
 
 /*
+ * A row of the counts: (network, transport, destination port or ICMP type)
+ * as one 32-bit word, the key of the overflow sketches.
+ */
+struct xic_row {
+	__u16 port;      /* host byte order, as in the keys */
+	__u8 transport;  /* enum xic_transport */
+	__u8 network;    /* 0: IPv4, 1: IPv6 */
+};
+
+/*
+ * The HyperLogLog registers of a row are those of Apache DataSketches'
+ * HllSketch(lgConfigK = 12, HLL_8): one byte per register, register
+ * (hash[0] & (K - 1)) raised to nlz(hash[1]) + 1 (at most 63), where hash
+ * is MurmurHash3_x64_128 with seed 9001 over the source address bytes as
+ * on the wire (4 for IPv4, 16 for IPv6). Userspace turns them into a
+ * DataSketches image, so that a window's sketch unions with any other.
+ */
+#define XIC_SKETCH_LG_K 12
+#define XIC_SKETCH_REGISTERS (1 << XIC_SKETCH_LG_K)
+#define XIC_SKETCH_SEED 9001ULL
+
+/*
+ * What a row received from sources that found no room in a full
+ * generation: their packets and bytes, and a sketch of their addresses.
+ * A source without room never gets a record later in the same window, so
+ * these sources and the records are disjoint sets.
+ */
+struct xic_overflow {
+	__u64 packets;
+	__u64 bytes;
+	__u8 registers[XIC_SKETCH_REGISTERS];
+};
+
+/* Rows that get a sketch of their own per generation; later rows share one. */
+#define XIC_SKETCH_ROWS 1024
+
+/*
+ * The recorded-keys filter of a generation: one bit per hash of a record
+ * key, set before the record is created. Once a generation is full, a key
+ * whose bit is clear has no record, and the costly lookup miss is skipped.
+ * 2^20 bits (128 KiB) stay in the L2 cache.
+ */
+#define XIC_RECORDED_BITS (1u << 20)
+#define XIC_RECORDED_WORDS (XIC_RECORDED_BITS / 64)
+
+struct xic_recorded {
+	__u64 words[XIC_RECORDED_WORDS];
+};
+
+/*
+ * Written by the program: full[s][n] becomes 1 when network n's generation
+ * s (0: IPv4, 1: IPv6) refuses a record for lack of room. It then stays
+ * full, since nothing deletes records within a window; userspace clears it
+ * when the slot is reset.
+ */
+struct xic_flood {
+	__u32 full[2][2];
+};
+
+/*
  * Per-CPU, per-generation statistics. Counted packets are not kept here:
  * they are the sum of the records' packets, which saves ~5 ns per packet.
  */
 struct xic_stats {
 	__u64 ignored[XIC_IGNORE_REASON_COUNT];
 	__u64 inserted;       /* new source records created in this generation */
-	__u64 insert_failed;  /* records that could not be created */
+	__u64 insert_failed;  /* records that could not be created for another reason than room */
 };
 
 #define XIC_PORT_WORDS (65536 / 64)

@@ -28,26 +28,32 @@
 #define IPV6_FRAG_OFFSET_MASK 0xfff8
 
 #define EEXIST 17
+#define E2BIG 7
 
 #define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
 #define barrier() asm volatile("" ::: "memory")
 
-/* The default capacity; userspace sets its own before loading. */
-#define DEFAULT_MAX_SOURCES 65536
-
+/*
+ * The generations: preallocated hashes (exactly max_entries records, then
+ * -E2BIG; an LRU hash would evict other sources, early and per CPU).
+ * Userspace creates every inner map itself, sized to its capacity, and
+ * swaps a fresh one in after each flip, so that the ended generation is
+ * read without deleting entry by entry; the outer maps start empty. The
+ * template gives sizes, not BTF types: the maps userspace creates have none.
+ */
 struct generation_v4 {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, DEFAULT_MAX_SOURCES);
-	__type(key, struct xic_key_v4);
-	__type(value, struct xic_record);
-} gen_v4_0 SEC(".maps"), gen_v4_1 SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct xic_key_v4));
+	__uint(value_size, sizeof(struct xic_record));
+};
 
 struct generation_v6 {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, DEFAULT_MAX_SOURCES);
-	__type(key, struct xic_key_v6);
-	__type(value, struct xic_record);
-} gen_v6_0 SEC(".maps"), gen_v6_1 SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct xic_key_v6));
+	__uint(value_size, sizeof(struct xic_record));
+};
 
 /*
  * The generations are reached through map-of-maps rather than a branch
@@ -61,18 +67,52 @@ struct {
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__array(values, struct generation_v4);
-} generations_v4 SEC(".maps") = {
-	.values = { &gen_v4_0, &gen_v4_1 },
-};
+} generations_v4 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__array(values, struct generation_v6);
-} generations_v6 SEC(".maps") = {
-	.values = { &gen_v6_0, &gen_v6_1 },
+} generations_v6 SEC(".maps");
+
+/*
+ * The overflow of a full generation, per slot: a sketch and the packet and
+ * byte counts of each row that lost a source (at most XIC_SKETCH_ROWS rows,
+ * allocated as they overflow), and one shared entry per slot for rows
+ * beyond that (sketch_spill). Userspace reads and empties a slot's entries
+ * after the flip that ended it.
+ */
+struct overflow_rows {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XIC_SKETCH_ROWS);
+	__type(key, struct xic_row);
+	__type(value, struct xic_overflow);
+} overflow_0 SEC(".maps"), overflow_1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct overflow_rows);
+} overflow SEC(".maps") = {
+	.values = { &overflow_0, &overflow_1 },
 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct xic_overflow);
+} overflow_spill SEC(".maps");
+
+/* The recorded-keys filter of each slot (see struct xic_recorded). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct xic_recorded);
+} recorded SEC(".maps");
 
 /*
  * The address filters: longest-prefix-match tries that userspace sizes
@@ -121,6 +161,12 @@ struct {
 
 /* Lives in .bss: all zeroes (count every port) until userspace writes it. */
 struct xic_globals xic;
+
+/* In .bss too, apart from xic: the program writes it, at most once per window. */
+struct xic_flood flood;
+
+/* A row's first overflow entry starts as this: all zeroes, never written. */
+struct xic_overflow empty_overflow;
 
 struct cursor {
 	void *pos;
@@ -465,15 +511,199 @@ static __always_inline void count_stat(__u32 *slot, int inserted)
 }
 
 /*
- * Counts into the source's record, creating it when the source filter
- * counts the source; returns 0, or IGNORE(reason) when it does not.
+ * MurmurHash3_x64_128 as DataSketches computes it (MurmurHash3.hash(byte[],
+ * seed)) over a 4- or 16-byte address, unrolled for those two lengths: no
+ * loop, only multiplies, xors and shifts.
  */
-static __always_inline int count_in(void *generation, const void *key, __u32 *slot,
-				    __u64 bytes, __u64 now, __u32 filters, int ipv6, const void *saddr)
+#define MM_C1 0x87c37b91114253d5ULL
+#define MM_C2 0x4cf5ad432745937fULL
+
+struct source_hash {
+	__u64 h1;
+	__u64 h2;
+};
+
+static __always_inline __u64 rotl64(__u64 x, int r)
 {
-	struct xic_record *rec = bpf_map_lookup_elem(generation, key);
+	return (x << r) | (x >> (64 - r));
+}
+
+static __always_inline __u64 fmix64(__u64 k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static __always_inline __u64 mix_k1(__u64 k)
+{
+	k *= MM_C1;
+	k = rotl64(k, 31);
+	return k * MM_C2;
+}
+
+static __always_inline __u64 mix_k2(__u64 k)
+{
+	k *= MM_C2;
+	k = rotl64(k, 33);
+	return k * MM_C1;
+}
+
+static __always_inline void mm_final(__u64 h1, __u64 h2, __u64 len, struct source_hash *out)
+{
+	h1 ^= len;
+	h2 ^= len;
+	h1 += h2;
+	h2 += h1;
+	h1 = fmix64(h1);
+	h2 = fmix64(h2);
+	h1 += h2;
+	h2 += h1;
+	out->h1 = h1;
+	out->h2 = h2;
+}
+
+/*
+ * The hash of a source address (network order in memory). The bytes are
+ * read as little-endian words, as DataSketches reads them: on a
+ * little-endian host that is a plain load.
+ */
+static __always_inline void hash_source(int ipv6, const void *saddr, struct source_hash *out)
+{
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the sketch hash reads addresses as little-endian words"
+#endif
+	if (ipv6) {
+		/* One 16-byte block, no tail. in6_addr is 4-aligned: two 32-bit loads per word. */
+		__u64 lo, hi, h1, h2 = XIC_SKETCH_SEED;
+
+		__builtin_memcpy(&lo, saddr, 8);
+		__builtin_memcpy(&hi, saddr + 8, 8);
+		h1 = XIC_SKETCH_SEED ^ mix_k1(lo);
+		h1 = rotl64(h1, 27) + h2;
+		h1 = h1 * 5 + 0x52dce729;
+		h2 ^= mix_k2(hi);
+		h2 = rotl64(h2, 31) + h1;
+		h2 = h2 * 5 + 0x38495ab5;
+		mm_final(h1, h2, 16, out);
+	} else {
+		/* A 4-byte tail only: k1 is the address zero-extended. */
+		mm_final(XIC_SKETCH_SEED ^ mix_k1(*(const __u32 *)saddr), XIC_SKETCH_SEED, 4, out);
+	}
+}
+
+/* min(number of leading zeros of x, 62) + 1, as DataSketches' coupon value; BPF has no clz. */
+static __always_inline __u32 register_value(__u64 x)
+{
+	__u32 zeros;
+
+	x |= x >> 1;
+	x |= x >> 2;
+	x |= x >> 4;
+	x |= x >> 8;
+	x |= x >> 16;
+	x |= x >> 32;
+	x -= (x >> 1) & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	zeros = 64 - (__u32)((x * 0x0101010101010101ULL) >> 56);
+	return (zeros > 62 ? 62 : zeros) + 1;
+}
+
+/*
+ * Raises the source's register to its value. Registers only grow, and a
+ * store happens only on an increase (rare once a sketch has seen a few
+ * thousand sources); the store is a compare-and-swap on the aligned word
+ * of eight registers, so that two CPUs raising registers of one word at
+ * once cannot undo each other's increase.
+ */
+static __always_inline void sketch_update(struct xic_overflow *row, const struct source_hash *h)
+{
+	__u32 slot = h->h1 & (XIC_SKETCH_REGISTERS - 1);
+	__u64 value = register_value(h->h2);
+	__u32 shift = (slot & 7) * 8;
+	__u64 *word = (__u64 *)&row->registers[slot & ~7u];
+
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u64 old = READ_ONCE(*word);
+
+		if (value <= ((old >> shift) & 0xff))
+			break;
+		if (__sync_val_compare_and_swap(word, old, (old & ~(0xffULL << shift)) | (value << shift)) == old)
+			break;
+	}
+}
+
+/*
+ * Counts a packet of a source that found no room into its row's overflow
+ * entry, which the first such packet of a row creates. A subprogram, so
+ * that both networks share one copy.
+ */
+static __noinline int count_overflow(__u32 slot, __u32 row, __u64 h1, __u64 h2, __u64 bytes)
+{
+	struct source_hash h = { .h1 = h1, .h2 = h2 };
+	struct xic_overflow *entry;
+	void *rows;
 	int err;
 
+	slot &= 1;
+	rows = bpf_map_lookup_elem(&overflow, &slot);
+	if (!rows)
+		return 0;
+	entry = bpf_map_lookup_elem(rows, &row);
+	if (!entry) {
+		err = bpf_map_update_elem(rows, &row, &empty_overflow, BPF_NOEXIST);
+		/* -EEXIST: another CPU made it; -E2BIG: beyond XIC_SKETCH_ROWS, counted in the spill. */
+		entry = err == -E2BIG ? bpf_map_lookup_elem(&overflow_spill, &slot) : bpf_map_lookup_elem(rows, &row);
+		if (!entry)
+			return 0;
+	}
+	__sync_fetch_and_add(&entry->packets, 1);
+	__sync_fetch_and_add(&entry->bytes, bytes);
+	sketch_update(entry, &h);
+	return 0;
+}
+
+/* The recorded-keys filter bit of a record key: its source hash mixed with its row. */
+static __always_inline __u64 *recorded_word(__u32 *slot, const struct source_hash *h, __u32 row, __u64 *mask)
+{
+	struct xic_recorded *filter = bpf_map_lookup_elem(&recorded, slot);
+	__u32 bit = ((__u32)(h->h1 >> 32) ^ (row * 0x9e3779b1u)) & (XIC_RECORDED_BITS - 1);
+
+	if (!filter)
+		return NULL;
+	*mask = 1ULL << (bit & 63);
+	return &filter->words[bit >> 6];
+}
+
+/*
+ * Counts into the source's record, creating it when the source filter
+ * counts the source and the generation has room; returns 0, or
+ * IGNORE(reason) when the source filter does not count it. A source that
+ * finds the generation full is counted in its row's overflow entry.
+ */
+static __always_inline int count_in(void *generation, const void *key, __u32 *slot, __u32 row,
+				    __u64 bytes, __u64 now, __u32 filters, int ipv6, const void *saddr)
+{
+	__u32 full = READ_ONCE(flood.full[*slot & 1][ipv6]);
+	struct xic_record *rec = NULL;
+	struct source_hash h = {};
+	__u64 *word, mask;
+	int err;
+
+	if (full) {
+		/* A key whose filter bit is clear has no record: skip the lookup miss. */
+		hash_source(ipv6, saddr, &h);
+		word = recorded_word(slot, &h, row, &mask);
+		if (word && (READ_ONCE(*word) & mask))
+			rec = bpf_map_lookup_elem(generation, key);
+	} else {
+		rec = bpf_map_lookup_elem(generation, key);
+	}
 	if (rec) {
 		add_to(rec, bytes, now);
 		return 0;
@@ -481,23 +711,35 @@ static __always_inline int count_in(void *generation, const void *key, __u32 *sl
 	err = check_source(filters, ipv6, saddr);
 	if (err < 0)
 		return err;
-	struct xic_record fresh = {
-		.packets = 1, .bytes = bytes, .first_seen_ns = now, .last_seen_ns = now,
-	};
-	err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);
-	if (!err) {
-		count_stat(slot, 1);
-		return 0;
-	}
-	/* Another CPU created the record first: count into that one. */
-	if (err == -EEXIST) {
-		rec = bpf_map_lookup_elem(generation, key);
-		if (rec) {
-			add_to(rec, bytes, now);
+	if (!full) {
+		struct xic_record fresh = {
+			.packets = 1, .bytes = bytes, .first_seen_ns = now, .last_seen_ns = now,
+		};
+
+		hash_source(ipv6, saddr, &h);
+		/* Set before the insert: a record never exists with its bit clear. */
+		word = recorded_word(slot, &h, row, &mask);
+		if (word)
+			__sync_fetch_and_or(word, mask);
+		err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);
+		if (!err) {
+			count_stat(slot, 1);
 			return 0;
 		}
+		/* Another CPU created the record first: count into that one. */
+		if (err == -EEXIST) {
+			rec = bpf_map_lookup_elem(generation, key);
+			if (rec) {
+				add_to(rec, bytes, now);
+				return 0;
+			}
+		}
+		if (err == -E2BIG)
+			flood.full[*slot & 1][ipv6] = 1;
+		else
+			count_stat(slot, 0);
 	}
-	count_stat(slot, 0);
+	count_overflow(*slot, row, h.h1, h.h2, bytes);
 	return 0;
 }
 
@@ -553,7 +795,8 @@ int xdp_ip_counter(struct xdp_md *ctx)
 		generation = bpf_map_lookup_elem(&generations_v4, &slot);
 		if (!generation)
 			return XDP_PASS;
-		ret = count_in(generation, &key, &slot, data_end - data, now_ns(), filters, 0, &iph->saddr);
+		ret = count_in(generation, &key, &slot, *(__u32 *)&key.port, data_end - data, now_ns(), filters, 0,
+			       &iph->saddr);
 		if (ret < 0)
 			goto ignored;
 		return XDP_PASS;
@@ -572,7 +815,8 @@ int xdp_ip_counter(struct xdp_md *ctx)
 		generation = bpf_map_lookup_elem(&generations_v6, &slot);
 		if (!generation)
 			return XDP_PASS;
-		ret = count_in(generation, &key, &slot, data_end - data, now_ns(), filters, 1, &ip6h->saddr);
+		ret = count_in(generation, &key, &slot, *(__u32 *)&key.port | 1u << 24, data_end - data, now_ns(),
+			       filters, 1, &ip6h->saddr);
 		if (ret < 0)
 			goto ignored;
 		return XDP_PASS;

@@ -11,6 +11,7 @@
  */
 module io.github.xdpipcounter.core {
     requires io.github.xdpipcounter.bpf;
+    requires datasketches.java;
 
     exports io.github.xdpipcounter.core;
     exports io.github.xdpipcounter.core.bpf;

@@ -84,8 +84,9 @@ final class Service implements AutoCloseable {
     private void logWindow(Window window) {
         LOG.log(System.Logger.Level.DEBUG, () -> WindowSummary.of(window));
         if (window.capacityExceeded()) {
-            LOG.log(System.Logger.Level.WARNING, "the last window lost " + window.evictedSources()
-                    + " sources for lack of room: raise --max-sources (now " + counter.config().maxSources() + ")");
+            LOG.log(System.Logger.Level.WARNING, "the last window was full: about " + window.sourcesWithoutRoom()
+                    + " sources got no record and are estimated: raise --max-sources (now "
+                    + counter.config().maxSources() + ") to list them");
         }
     }
 

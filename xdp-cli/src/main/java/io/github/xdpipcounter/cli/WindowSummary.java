@@ -13,7 +13,7 @@ import io.github.xdpipcounter.core.Window;
  * network, the ports they reached, packets counted and ignored (by reason),
  * and sources lost for lack of room. For example
  * {@code window 12 (2026-11-27T18:03:00.012Z to 2026-11-27T18:04:00.012Z, 60.0 s): 6 sources (IPv4 3, IPv6 3)
- * on 4 ports; 48 packets (3,120 bytes) counted, 2 ignored (not_ip 2); 0 evicted}. The wall-clock labels are the
+ * on 4 ports; 48 packets (3,120 bytes) counted, 2 ignored (not_ip 2); 0 without room}. The wall-clock labels are the
  * window's own (see {@link Window#start()}); the length is measured on the monotonic clock.
  */
 final class WindowSummary {
@@ -39,7 +39,7 @@ final class WindowSummary {
                 + number(window.sourceCount()) + " sources (" + networks + ") on " + number(window.portActivity().size())
                 + " ports; " + number(window.countedPackets()) + " packets (" + number(window.countedBytes()) + " bytes) counted, "
                 + number(ignoredTotal) + " ignored" + (ignoredTotal > 0 ? " (" + reasons + ")" : "")
-                + "; " + number(window.evictedSources()) + " evicted";
+                + "; " + number(window.sourcesWithoutRoom()) + " without room";
     }
 
     private static String number(long n) {

@@ -14,6 +14,7 @@ import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
 import io.github.xdpipcounter.core.bpf.BpfObject;
 import io.github.xdpipcounter.core.bpf.BpfProgram;
 import io.github.xdpipcounter.core.bpf.OpenBpfObject;
+import io.github.xdpipcounter.core.internal.layout.XicFlood;
 import io.github.xdpipcounter.core.internal.layout.XicGlobals;
 
 /**
@@ -46,17 +47,26 @@ final class CounterProgram implements AutoCloseable {
                 new PrefixTrie(maps.destinationsV4(), Network.IPV4), new PrefixTrie(maps.destinationsV6(), Network.IPV6),
                 PrefixTrie.hosts(maps.destinationHostsV4(), Network.IPV4),
                 PrefixTrie.hosts(maps.destinationHostsV6(), Network.IPV6));
+        OverflowReader overflows = new OverflowReader(new BpfMap[] {maps.overflow0(), maps.overflow1()},
+                maps.overflowSpill(), maps.recorded(), new XicFlood(object.variable(Variables.FLOOD)));
+        Generations.NetworkMaps v4 = new Generations.NetworkMaps(Network.IPV4, maps.generationsV4(), maxSources);
+        Generations.NetworkMaps v6;
+        try {
+            v6 = new Generations.NetworkMaps(Network.IPV6, maps.generationsV6(), maxSources);
+        } catch (RuntimeException e) {
+            v4.close();
+            throw e;
+        }
         long start = globals.tick();
-        this.generations = new Generations(globals,
-                new Generations.NetworkMaps(Network.IPV4, new BpfMap[] {maps.genV4_0(), maps.genV4_1()}, maps.generationsV4()),
-                new Generations.NetworkMaps(Network.IPV6, new BpfMap[] {maps.genV6_0(), maps.genV6_1()}, maps.generationsV6()),
-                new StatisticsReader(maps.stats()), start);
+        this.generations = new Generations(globals, v4, v6, new StatisticsReader(maps.stats()), overflows, start);
     }
 
     /**
      * Loads the program from this library's jar, with room for
      * {@code maxSources} records per network and generation. The kernel
-     * preallocates that room: about 100 bytes per record, four generations.
+     * preallocates that room: about 100 bytes per record, four generations
+     * (a fifth and sixth for a moment after each flip, while the ended ones
+     * are replaced).
      * The filter tries hold {@link TrafficFilter#MAX_BLOCKS_PER_NETWORK}
      * blocks each, allocated only as they are written.
      */
@@ -66,10 +76,6 @@ final class CounterProgram implements AutoCloseable {
         }
         BpfObject object;
         try (OpenBpfObject open = XdpIpCounterObject.open()) {
-            for (String generation : new String[] {
-                    MapNames.GEN_V4_0, MapNames.GEN_V4_1, MapNames.GEN_V6_0, MapNames.GEN_V6_1}) {
-                open.setMaxEntries(generation, maxSources);
-            }
             for (String trie : new String[] {
                     MapNames.SOURCES_V4, MapNames.SOURCES_V6, MapNames.DESTINATIONS_V4, MapNames.DESTINATIONS_V6,
                     MapNames.DESTINATION_HOSTS_V4, MapNames.DESTINATION_HOSTS_V6}) {

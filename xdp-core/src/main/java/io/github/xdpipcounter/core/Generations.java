@@ -6,10 +6,18 @@ import java.lang.foreign.ValueLayout;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BiPredicate;
 
+import io.github.xdpipcounter.core.bpf.BpfException;
 import io.github.xdpipcounter.core.bpf.BpfMap;
+import io.github.xdpipcounter.core.bpf.BpfMapHandle;
 import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
+import io.github.xdpipcounter.core.internal.layout.XicRecordLayout;
 
 /**
  * The program's two generations of source records and the flip between
@@ -25,20 +33,117 @@ import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
  * ({@code maybe_wait_bpf_programs}, a synchronize_rcu). Every packet that
  * read the old slot is then counted in the old generation, every later one
  * in the new: no packet lands in two windows or in none. The old generation
- * is then read and emptied with batch operations while the program writes
- * the other one.
+ * is then read with batch operations while the program writes the other one,
+ * and emptied afterwards on a thread of its own (a fresh map in its place, or
+ * its records deleted, see {@link NetworkMaps#renew}): the window is
+ * published without waiting for that, and the next flip, which switches
+ * back to this generation, waits until it is empty.
+ *
+ * <p>Every generation map is created here, a preallocated hash of exactly the
+ * capacity: when it is full the program stops inserting and counts the
+ * sources that find no room in the slot's overflow ({@link OverflowReader}).
  */
 final class Generations {
     private static final int READ_CHUNK = 8192;
 
-    /** One network's generation maps, by slot, and the map-of-maps the program reaches them through. */
-    record NetworkMaps(Network network, BpfMap[] bySlot, BpfMap outer) {
+    /**
+     * One network's generation maps, by slot, and the map-of-maps the program
+     * reaches them through. The maps are replaced after every flip.
+     */
+    static final class NetworkMaps implements AutoCloseable {
+        private final Network network;
+        private final BpfMap outer;
+        private final int capacity;
+        private final BpfMapHandle[] bySlot = new BpfMapHandle[2];
+
+        /** Creates both generations, {@code capacity} records each, and puts them into {@code outer}. */
+        NetworkMaps(Network network, BpfMap outer, int capacity) {
+            this.network = network;
+            this.outer = outer;
+            this.capacity = capacity;
+            try {
+                for (int slot = 0; slot < 2; slot++) {
+                    install(slot, create());
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        Network network() {
+            return network;
+        }
+
+        /** The generation of {@code slot} now. */
+        synchronized BpfMap generation(int slot) {
+            return bySlot[slot].map();
+        }
+
+        private BpfMapHandle create() {
+            return BpfMapHandle.createHash(network == Network.IPV4 ? "gen_v4" : "gen_v6",
+                    SourceTable.keyLayout(network).size(), XicRecordLayout.SIZE, capacity);
+        }
+
+        /** Puts {@code generation} into the program's slot and closes the one it replaces. */
+        private synchronized void install(int slot, BpfMapHandle generation) {
+            try (Arena arena = Arena.ofConfined()) {
+                outer.update(arena.allocateFrom(ValueLayout.JAVA_INT, slot),
+                        arena.allocateFrom(ValueLayout.JAVA_INT, generation.map().fd()));
+            } catch (RuntimeException e) {
+                generation.close();
+                throw e;
+            }
+            BpfMapHandle replaced = bySlot[slot];
+            bySlot[slot] = generation;
+            if (replaced != null) {
+                replaced.close();
+            }
+        }
+
+        /**
+         * Empties the generation of {@code slot}, which nothing writes and
+         * which holds {@code records}. Creating a map costs time in proportion
+         * to its capacity, deleting in proportion to the records: a fresh map
+         * takes the place of a generation more than a quarter full (the kernel
+         * frees the old one whole), a fuller one's records are deleted, and so
+         * is every record when the kernel has no memory for a fresh map.
+         */
+        void renew(int slot, int records, ReadStrategy strategy) {
+            if (records == 0) {
+                return;
+            }
+            if (records > capacity / 4) {
+                try {
+                    install(slot, create());
+                    return;
+                } catch (BpfException e) {
+                    // No room for a third generation for a moment: empty this one in place.
+                }
+            }
+            generation(slot).readAll(strategy, true, READ_CHUNK, (keys, values, n) -> { });
+        }
+
+        @Override
+        public void close() {
+            for (BpfMapHandle generation : bySlot) {
+                if (generation != null) {
+                    generation.close();
+                }
+            }
+        }
     }
 
     private final ProgramGlobals globals;
     private final NetworkMaps v4;
     private final NetworkMaps v6;
     private final StatisticsReader statistics;
+    private final OverflowReader overflows;
+    /** Empties ended generations off the flip's path; one at a time, in order. */
+    private final ExecutorService renewer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("xdp-ip-counter-generations").factory());
+    /** Guarded by this: the emptying of the generation the next flip switches to. */
+    private Future<?> renewal = CompletableFuture.completedFuture(null);
     /** Guarded by this: flips and reads of the maps are serialised. */
     private int slot;
     /** When the window in progress began, on the program's clock. */
@@ -50,11 +155,13 @@ final class Generations {
     private final long[] forgotten = new long[2];
 
     /** The program counts into slot 0 from {@code startNanos} on. */
-    Generations(ProgramGlobals globals, NetworkMaps v4, NetworkMaps v6, StatisticsReader statistics, long startNanos) {
+    Generations(ProgramGlobals globals, NetworkMaps v4, NetworkMaps v6, StatisticsReader statistics,
+                OverflowReader overflows, long startNanos) {
         this.globals = globals;
         this.v4 = v4;
         this.v6 = v6;
         this.statistics = statistics;
+        this.overflows = overflows;
         this.windowStartNanos = startNanos;
     }
 
@@ -68,6 +175,7 @@ final class Generations {
         if (closed) {
             throw new IllegalStateException("the counter program is closed");
         }
+        awaitRenewal();
         int ended = slot;
         long startNanos = windowStartNanos;
         Instant end = Instant.now();
@@ -75,11 +183,18 @@ final class Generations {
         slot = ended ^ 1;
         windowStartNanos = flipNanos;
         waitForRunningPrograms(ended);
-        SourceTable sourcesV4 = drain(v4, ended, strategy);
-        SourceTable sourcesV6 = drain(v6, ended, strategy);
+        SourceTable sourcesV4 = read(v4, ended, strategy);
+        SourceTable sourcesV6 = read(v6, ended, strategy);
+        Overflow overflow = overflows.drain(ended);
         Statistics counted = statistics.drain(ended).lessDeleted(forgotten[ended]);
         forgotten[ended] = 0;
-        return new Window(++windows, end, startNanos, flipNanos, sourcesV4, sourcesV6, counted);
+        int recordsV4 = sourcesV4.count();
+        int recordsV6 = sourcesV6.count();
+        renewal = renewer.submit(() -> {
+            v4.renew(ended, recordsV4, strategy);
+            v6.renew(ended, recordsV6, strategy);
+        });
+        return new Window(++windows, end, startNanos, flipNanos, sourcesV4, sourcesV6, counted, overflow);
     }
 
     /**
@@ -99,7 +214,7 @@ final class Generations {
         }
         waitForRunningPrograms(slot);
         for (NetworkMaps maps : new NetworkMaps[] {v4, v6}) {
-            forgotten[slot] += forget(maps.bySlot()[slot], maps.network(), counted);
+            forgotten[slot] += forget(maps.generation(slot), maps.network(), counted);
         }
     }
 
@@ -127,14 +242,39 @@ final class Generations {
         }
     }
 
-    /** Waits for a flip in progress; flips fail from now on. */
+    /** Waits for a flip in progress; flips fail from now on. The generation maps are closed. */
     synchronized void close() {
         closed = true;
+        try {
+            awaitRenewal();
+        } catch (RuntimeException e) {
+            // Closing anyway: the maps go with the object.
+        }
+        renewer.shutdown();
+        v4.close();
+        v6.close();
+    }
+
+    /** Waits until the generation the next flip switches to is empty. */
+    private void awaitRenewal() {
+        try {
+            renewal.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a generation was emptied", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The generation the program writes now. */
     synchronized int current() {
         return slot;
+    }
+
+    /** The map of {@code network}'s generation the program writes now. */
+    synchronized BpfMap current(Network network) {
+        return (network == Network.IPV4 ? v4 : v6).generation(slot);
     }
 
     /**
@@ -146,14 +286,14 @@ final class Generations {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, ended);
             for (NetworkMaps maps : new NetworkMaps[] {v4, v6}) {
-                maps.outer().update(key, arena.allocateFrom(ValueLayout.JAVA_INT, maps.bySlot()[ended].fd()));
+                maps.outer.update(key, arena.allocateFrom(ValueLayout.JAVA_INT, maps.generation(ended).fd()));
             }
         }
     }
 
-    private static SourceTable drain(NetworkMaps generations, int ended, ReadStrategy strategy) {
+    private static SourceTable read(NetworkMaps generations, int ended, ReadStrategy strategy) {
         SourceTable.Builder table = new SourceTable.Builder(generations.network());
-        generations.bySlot()[ended].readAll(strategy, true, READ_CHUNK, table::append);
+        generations.generation(ended).readAll(strategy, false, READ_CHUNK, table::append);
         return table.build();
     }
 }

@@ -34,6 +34,21 @@ final class PortTally {
     }
 
     void add(long key, long packetCount, long byteCount) {
+        int slot = occupy(key);
+        sources[slot]++;
+        packets[slot] += packetCount;
+        bytes[slot] += byteCount;
+    }
+
+    /** Packets and bytes of the row's sources that have no record. */
+    void addTraffic(long key, long packetCount, long byteCount) {
+        int slot = occupy(key);
+        packets[slot] += packetCount;
+        bytes[slot] += byteCount;
+    }
+
+    /** The key's slot, taken if it was free. */
+    private int occupy(long key) {
         int slot = slot(keys, key);
         if (keys[slot] == EMPTY) {
             keys[slot] = key;
@@ -42,9 +57,7 @@ final class PortTally {
                 slot = slot(keys, key);
             }
         }
-        sources[slot]++;
-        packets[slot] += packetCount;
-        bytes[slot] += byteCount;
+        return slot;
     }
 
     private static int slot(long[] table, long key) {
@@ -83,7 +96,7 @@ final class PortTally {
             long key = keys[i];
             if (key != EMPTY) {
                 list.add(new PortActivity(Network.values()[(int) (key >>> 32)],
-                        Transport.ofCode((int) (key >>> 16) & 0xffff), (int) (key & 0xffff), sources[i], packets[i], bytes[i]));
+                        Transport.ofCode((int) (key >>> 16) & 0xffff), (int) (key & 0xffff), sources[i], packets[i], bytes[i], false));
             }
         }
         return list;

@@ -83,6 +83,11 @@ final class SourceTable {
         return seen.size();
     }
 
+    /** Adds source i's address to {@code sketch}. */
+    void addAddressTo(SourceSketch sketch, int i) {
+        sketch.add(keySegment, saddrAt(i), network.addressLength());
+    }
+
     private long saddrAt(int i) {
         return (long) i * key.size() + key.saddr();
     }

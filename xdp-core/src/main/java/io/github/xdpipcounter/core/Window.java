@@ -33,6 +33,19 @@ public final class Window {
     private final long countedPackets;
     private final long countedBytes;
     private final long sourcesTimedOutside;
+    private final Overflow overflow;
+    /** The overflowed rows' sketches: the program's registers with the row's records added. */
+    private final Map<Long, SourceSketch> overflowSketches;
+    private final long sourcesWithoutRoom;
+
+    /**
+     * The relative standard error of an estimated source count (about 1.6%):
+     * a count is within one such error of the truth about 68% of the time,
+     * within three 99.7%.
+     */
+    public static final double SKETCH_RELATIVE_ERROR = SourceSketch.relativeError();
+    /** The sketches' log2 of their number of registers, DataSketches' {@code lgConfigK}: 12. */
+    public static final int SKETCH_LG_K = SourceSketch.LG_K;
 
     /**
      * @param end the wall clock when the window closed; its start is placed
@@ -41,7 +54,14 @@ public final class Window {
      */
     Window(long sequence, Instant end, long startMonotonicNanos, long endMonotonicNanos,
            SourceTable v4, SourceTable v6, Statistics statistics) {
+        this(sequence, end, startMonotonicNanos, endMonotonicNanos, v4, v6, statistics, Overflow.NONE);
+    }
+
+    /** As above, with what the generations could not record. */
+    Window(long sequence, Instant end, long startMonotonicNanos, long endMonotonicNanos,
+           SourceTable v4, SourceTable v6, Statistics statistics, Overflow overflow) {
         this.sequence = sequence;
+        this.overflow = overflow;
         this.span = Span.closedAt(end, startMonotonicNanos, endMonotonicNanos);
         this.tables = new SourceTable[] {v4, v6};
         this.statistics = statistics;
@@ -62,7 +82,44 @@ public final class Window {
             }
         }
         this.sourcesTimedOutside = outside;
+        long withoutRoom = 0;
+        Map<Long, SourceSketch> sketches = new HashMap<>();
+        for (Map.Entry<Long, Overflow.Row> row : overflow.rows().entrySet()) {
+            Overflow.Row lost = row.getValue();
+            tally.addTraffic(row.getKey(), lost.packets(), lost.bytes());
+            packets += lost.packets();
+            bytes += lost.bytes();
+            withoutRoom += Math.round(lost.sketch().estimate());
+            SourceSketch sketch = new SourceSketch();
+            sketch.merge(lost.sketch());
+            sketches.put(row.getKey(), sketch);
+        }
+        if (overflow.spill() != null) {
+            packets += overflow.spill().packets();
+            bytes += overflow.spill().bytes();
+            withoutRoom += Math.round(overflow.spill().sketch().estimate());
+        }
+        this.sourcesWithoutRoom = withoutRoom;
+        if (!sketches.isEmpty()) {
+            // The sources without room and the records are disjoint: the row's sketch is both.
+            for (SourceTable table : tables) {
+                for (int i = 0; i < table.count(); i++) {
+                    SourceSketch sketch = sketches.get(table.portKey(i));
+                    if (sketch != null) {
+                        table.addAddressTo(sketch, i);
+                    }
+                }
+            }
+        }
+        this.overflowSketches = Collections.unmodifiableMap(sketches);
         List<PortActivity> list = tally.activities();
+        if (!sketches.isEmpty()) {
+            list.replaceAll(a -> {
+                SourceSketch sketch = sketches.get(PortTally.key(a.network(), a.transport(), a.port()));
+                return sketch == null ? a : new PortActivity(a.network(), a.transport(), a.port(),
+                        Math.round(sketch.estimate()), a.packets(), a.bytes(), true);
+            });
+        }
         Map<Long, PortActivity> index = new HashMap<>();
         for (PortActivity activity : list) {
             index.put(PortTally.key(activity.network(), activity.transport(), activity.port()), activity);
@@ -175,7 +232,9 @@ public final class Window {
     /**
      * Unique source addresses over several ports of one network and
      * transport: a source seen on two of them counts once. Exact, from the
-     * window's records; it reads them all, so call it once per window.
+     * window's records, unless one of the ports lost sources
+     * ({@link PortActivity#estimated()}): then the estimate of the union of
+     * their sketches. It reads every record, so call it once per window.
      *
      * @param network   the network
      * @param transport the transport
@@ -183,7 +242,27 @@ public final class Window {
      * @return the distinct source addresses
      */
     public long distinctSources(Network network, Transport transport, IntPredicate ports) {
-        return tables[network.ordinal()].distinctAddresses(transport, ports);
+        SourceSketch union = null;
+        for (Map.Entry<Long, SourceSketch> row : overflowSketches.entrySet()) {
+            long key = row.getKey();
+            if (key == PortTally.key(network, transport, (int) (key & 0xffff)) && ports.test((int) (key & 0xffff))) {
+                if (union == null) {
+                    union = new SourceSketch();
+                }
+                union.merge(row.getValue());
+            }
+        }
+        if (union == null) {
+            return tables[network.ordinal()].distinctAddresses(transport, ports);
+        }
+        // Some of these rows lost sources: their union is an estimate too.
+        SourceTable table = tables[network.ordinal()];
+        for (int i = 0; i < table.count(); i++) {
+            if (table.transport(i) == transport && ports.test(table.port(i))) {
+                table.addAddressTo(union, i);
+            }
+        }
+        return Math.round(union.estimate());
     }
 
     /**
@@ -209,7 +288,7 @@ public final class Window {
      */
     public PortActivity activity(Network network, Transport transport, int port) {
         PortActivity activity = portIndex.get(PortTally.key(network, transport, port));
-        return activity != null ? activity : new PortActivity(network, transport, port, 0, 0, 0);
+        return activity != null ? activity : new PortActivity(network, transport, port, 0, 0, 0, false);
     }
 
     /**
@@ -249,23 +328,66 @@ public final class Window {
     }
 
     /**
-     * True when the window holds fewer sources than the program recorded: the
-     * maps were full, older sources were evicted and their packets are
-     * missing here. Raise the capacity (max sources) when this happens.
+     * True when some source found no room: a generation held its capacity
+     * (max sources) and the program recorded no further source. Those
+     * sources' packets and bytes are still in the totals, and the rows that
+     * lost sources report an estimate ({@link PortActivity#estimated()}); the
+     * list of sources is partial. Raise the capacity when this happens often.
      *
-     * @return whether sources were lost
+     * @return whether sources found no room
      */
     public boolean capacityExceeded() {
-        return evictedSources() > 0 || statistics.insertFailed() > 0;
+        return overflow.any();
     }
 
     /**
-     * Source records evicted for lack of room (created by the program but not in this window).
+     * The sources that found no room, estimated from the program's sketches
+     * (each counted once, however many packets it sent); 0 when none did.
      *
-     * @return the records lost
+     * @return the estimate, rounded
      */
-    public long evictedSources() {
-        return Math.max(0, statistics.inserted() - sourceCount());
+    public long sourcesWithoutRoom() {
+        return sourcesWithoutRoom;
+    }
+
+    /**
+     * Sources without room on rows beyond the program's budget of sketches
+     * per window (1,024 rows): they are counted in {@link #sourcesWithoutRoom()}
+     * and their packets in the totals, but no row carries them.
+     *
+     * @return the estimate, rounded; 0 when every overflowed row had a sketch
+     */
+    public long unattributedSourcesWithoutRoom() {
+        return overflow.spill() == null ? 0 : Math.round(overflow.spill().sketch().estimate());
+    }
+
+    /**
+     * The row's distinct sources as a DataSketches HyperLogLog sketch:
+     * {@code HllSketch.heapify(bytes)} (datasketches-java) reads it, and
+     * Spark's {@code hll_union_agg} or Druid's HLLSketchMerge union it with
+     * the same row's sketches of other windows and other hosts. lgConfigK is
+     * {@link #SKETCH_LG_K}, type HLL_8; each source is its address bytes in
+     * network order (4 or 16), as {@code HllSketch.update(byte[])} takes them.
+     *
+     * @param network   the network
+     * @param transport the transport
+     * @param port      the destination port
+     * @return the serialized, updatable sketch; an empty sketch for an idle row
+     */
+    public byte[] sketch(Network network, Transport transport, int port) {
+        long key = PortTally.key(network, transport, port);
+        SourceSketch overflowed = overflowSketches.get(key);
+        if (overflowed != null) {
+            return overflowed.image();
+        }
+        SourceSketch sketch = new SourceSketch();
+        SourceTable table = tables[network.ordinal()];
+        for (int i = 0; i < table.count(); i++) {
+            if (table.portKey(i) == key) {
+                table.addAddressTo(sketch, i);
+            }
+        }
+        return sketch.image();
     }
 
     /**
@@ -292,7 +414,7 @@ public final class Window {
     public String toString() {
         return "Window[#" + sequence + " " + span.start() + " .. " + span.end() + ", " + sourceCount() + " sources, "
                 + countedPackets + " packets counted, " + statistics.ignoredTotal() + " ignored"
-                + (capacityExceeded() ? ", capacity exceeded: " + evictedSources() + " sources evicted" : "") + "]";
+                + (capacityExceeded() ? ", capacity exceeded: about " + sourcesWithoutRoom() + " sources without room" : "") + "]";
     }
 
     /**

@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.xdpipcounter.core.internal.layout.XicKeyLayout;
@@ -35,7 +37,8 @@ public final class WindowBuilder {
     private final SourceTable.Builder v4 = new SourceTable.Builder(Network.IPV4);
     private final SourceTable.Builder v6 = new SourceTable.Builder(Network.IPV6);
     private final long[] ignored = new long[IgnoreReason.values().length];
-    private long evicted;
+    private final boolean[] full = new boolean[2];
+    private final Map<Long, Overflow.Row> overflow = new HashMap<>();
     private long sequence = SEQUENCE.incrementAndGet();
 
     private WindowBuilder(Instant start, Duration length) {
@@ -72,12 +75,7 @@ public final class WindowBuilder {
      */
     public WindowBuilder source(String address, Transport transport, int port, long packets, long bytes,
                                 Duration firstSeen, Duration lastSeen) {
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("port must be 0-65535, not " + port);
-        }
-        byte[] raw = address.startsWith("::ffff:") && address.contains(".")
-                ? mapped(InetAddress.ofLiteral(address.substring(7)).getAddress())
-                : InetAddress.ofLiteral(address).getAddress();
+        byte[] raw = addressBytes(address, port);
         Network network = raw.length == 4 ? Network.IPV4 : Network.IPV6;
         XicKeyLayout layout = SourceTable.keyLayout(network);
         MemorySegment key = MemorySegment.ofArray(new byte[layout.size()]);
@@ -113,14 +111,28 @@ public final class WindowBuilder {
     }
 
     /**
-     * Records this many more insertions than sources, as when the maps were
-     * full and evicted some: {@link Window#capacityExceeded()} becomes true.
+     * Adds a source that found its network's generation full: it has no
+     * record, its packets and bytes count in its row's totals, and it is
+     * estimated in its row's sketch. {@link Window#capacityExceeded()}
+     * becomes true, and the row {@link PortActivity#estimated()}.
      *
-     * @param sources the sources lost
+     * @param address   an IPv4 or IPv6 address literal
+     * @param transport its transport
+     * @param port      the destination port, 0-65535
+     * @param packets   packets it sent to that port
+     * @param bytes     bytes of those packets
      * @return this builder
+     * @throws IllegalArgumentException for text that is not an address literal, or a bad port
      */
-    public WindowBuilder evicted(long sources) {
-        evicted = sources;
+    public WindowBuilder withoutRoom(String address, Transport transport, int port, long packets, long bytes) {
+        byte[] raw = addressBytes(address, port);
+        Network network = raw.length == 4 ? Network.IPV4 : Network.IPV6;
+        full[network.ordinal()] = true;
+        Overflow.Row row = overflow.computeIfAbsent(PortTally.key(network, transport, port),
+                key -> new Overflow.Row(0, 0, new SourceSketch()));
+        row.sketch().add(raw);
+        overflow.put(PortTally.key(network, transport, port),
+                new Overflow.Row(row.packets() + packets, row.bytes() + bytes, row.sketch()));
         return this;
     }
 
@@ -141,9 +153,20 @@ public final class WindowBuilder {
      * @return a window holding every source added
      */
     public Window build() {
-        long inserted = v4.count() + v6.count() + evicted;
+        long inserted = v4.count() + v6.count();
         return new Window(sequence, end, START_NANOS, endNanos, v4.build(), v6.build(),
-                new Statistics(Arrays.copyOf(ignored, ignored.length), inserted, 0));
+                new Statistics(Arrays.copyOf(ignored, ignored.length), inserted, 0),
+                full[0] || full[1] ? new Overflow(full.clone(), Map.copyOf(overflow), null) : Overflow.NONE);
+    }
+
+    /** The address's bytes; {@code ::ffff:192.0.2.1} stays 16 bytes. */
+    private static byte[] addressBytes(String address, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0-65535, not " + port);
+        }
+        return address.startsWith("::ffff:") && address.contains(".")
+                ? mapped(InetAddress.ofLiteral(address.substring(7)).getAddress())
+                : InetAddress.ofLiteral(address).getAddress();
     }
 
     private static byte[] mapped(byte[] v4) {

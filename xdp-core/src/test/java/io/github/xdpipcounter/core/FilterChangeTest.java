@@ -115,7 +115,7 @@ class FilterChangeTest {
                     Map.entry(RecordKeys.of(Network.IPV4, address("10.2.0.1"), Transport.UDP, 53), 2L),
                     Map.entry(RecordKeys.of(Network.IPV6, address("2001:db8::7"), Transport.UDP, 53), 1L));
             assertThat(window.statistics().ignored(IgnoreReason.SOURCE_EXCLUDED)).isEqualTo(1);
-            assertThat(window.evictedSources()).isZero();
+            assertThat(window.capacityExceeded()).isFalse();
         }
     }
 

@@ -18,6 +18,7 @@ import io.github.xdpipcounter.testing.RequiresRoot;
 
 import static io.github.xdpipcounter.testing.Frames.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The flip between generations that ends a window ({@link Generations},
@@ -112,16 +113,27 @@ class GenerationFlipTest {
     }
 
     @Test
-    void aTinyMapReportsCapacityExceeded() {
+    void aFullGenerationKeepsExactlyItsCapacityAndEstimatesTheRest() {
         try (CounterProgram program = CounterProgram.load(16)) {
             for (int i = 0; i < 1000; i++) {
-                program.program().testRun(synFrom(2 * i, 22));
+                for (int repeat = 0; repeat < 3; repeat++) {
+                    program.program().testRun(synFrom(2 * i, 22));
+                }
             }
             Window w = program.completeWindow();
-            assertThat(w.sourceCount()).isLessThanOrEqualTo(16);
-            assertThat(w.statistics().inserted()).isEqualTo(1000);
+            // Exactly the capacity, the first 16 sources, none evicted or counted twice.
+            assertThat(w.sourceCount()).isEqualTo(16);
+            assertThat(w.statistics().inserted()).isEqualTo(16);
+            assertThat(w.statistics().insertFailed()).isZero();
+            assertThat(w.sources()).allSatisfy(s -> assertThat(s.packets()).isEqualTo(3));
             assertThat(w.capacityExceeded()).isTrue();
-            assertThat(w.evictedSources()).isEqualTo(1000 - w.sourceCount());
+            // The 984 others: once each in the estimate, every packet in the totals.
+            assertThat((double) w.sourcesWithoutRoom()).isCloseTo(984, within(3 * Window.SKETCH_RELATIVE_ERROR * 984));
+            assertThat(w.countedPackets()).isEqualTo(3000);
+            PortActivity row = w.activity(Network.IPV4, Transport.TCP, 22);
+            assertThat(row.estimated()).isTrue();
+            assertThat(row.packets()).isEqualTo(3000);
+            assertThat((double) row.uniqueSources()).isCloseTo(1000, within(3 * Window.SKETCH_RELATIVE_ERROR * 1000));
 
             // The next window starts empty and within capacity again.
             program.program().testRun(synFrom(0, 22));

@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import io.github.xdpipcounter.core.XdpIpCounterObject.Maps;
 import io.github.xdpipcounter.core.bpf.BpfMap;
 import io.github.xdpipcounter.core.internal.layout.XicRecordLayout;
 
@@ -26,11 +25,7 @@ final class WindowInProgress {
 
     /** The packets counted so far for one source and port; 0 when it has no record. */
     long packets(Network network, byte[] address, Transport transport, int port) {
-        Maps maps = program.maps();
-        int slot = program.generations().current();
-        BpfMap generation = network == Network.IPV4
-                ? (slot == 0 ? maps.genV4_0() : maps.genV4_1())
-                : (slot == 0 ? maps.genV6_0() : maps.genV6_1());
+        BpfMap generation = program.generations().current(network);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(generation.info().keySize(), 8);
             SourceTable.keyLayout(network).write(key, address, port, transport.code());

@@ -58,7 +58,7 @@ final class MetricFamilies {
     final Family packets;
     final Family bytes;
     final Family ignoredPackets;
-    final Family evictedSources;
+    final Family sourcesWithoutRoom;
     final Family info;
     final Family interfacesAttached;
     final Family interfacesConfigured;
@@ -81,7 +81,7 @@ final class MetricFamilies {
         windowSeconds = new Family(own + "_window_seconds", MetricType.GAUGE, Unit.SECONDS,
                 "Configured length of a counting window.", List.of());
         sourcesCapacity = new Family(own + "_sources_capacity", MetricType.GAUGE, null,
-                "Sources per network a window can hold before the oldest are evicted.", NETWORK_LABEL);
+                "Source records per network a window holds; sources beyond it are estimated.", NETWORK_LABEL);
         windows = new Family(own + "_windows", MetricType.COUNTER, null, "Windows completed since start.", List.of());
         lastWindowEnd = new Family(own + "_last_window_end_timestamp_seconds", MetricType.GAUGE, Unit.SECONDS,
                 "When the last completed window ended, on the wall clock, in seconds since the epoch.", List.of());
@@ -95,8 +95,9 @@ final class MetricFamilies {
                 "Bytes (whole frames) counted per destination port, over completed windows.", PORT_LABELS);
         ignoredPackets = new Family(own + "_ignored_packets", MetricType.COUNTER, null,
                 "Packets passed without being counted, by reason, over all completed windows.", List.of("reason"));
-        evictedSources = new Family(own + "_evicted_sources", MetricType.COUNTER, null,
-                "Source records evicted for lack of room, over all completed windows.", List.of());
+        sourcesWithoutRoom = new Family(own + "_sources_without_room", MetricType.COUNTER, null,
+                "Sources that found a full window and got no record (estimated, each once per window), "
+                        + "over all completed windows.", List.of());
         info = new Family(own, MetricType.INFO, null,
                 "The counter: versions, filters, and one series per interface it is attached to now.",
                 List.of("version", "libbpf_version", "interface", "mode", "ports", "transports", "tcp",
@@ -110,7 +111,7 @@ final class MetricFamilies {
     /** Every family, active_users first (a clash is reported by its first name). */
     List<MetricFamilyDescriptor> descriptors() {
         return List.of(activeUsers, foldedPorts, windowSeconds, sourcesCapacity, windows, lastWindowEnd, sourcesTracked,
-                        capacityExceeded, packets, bytes, ignoredPackets, evictedSources, info, interfacesAttached,
+                        capacityExceeded, packets, bytes, ignoredPackets, sourcesWithoutRoom, info, interfacesAttached,
                         interfacesConfigured)
                 .stream().map(Family::descriptor).toList();
     }

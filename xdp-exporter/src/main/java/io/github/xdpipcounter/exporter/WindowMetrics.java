@@ -71,7 +71,7 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
     private final List<PortKey> configured;
     private final PortTotals portTotals;
     private final long[] ignoredTotals = new long[IgnoreReason.values().length];
-    private long evictedTotal;
+    private long withoutRoomTotal;
     private long windows;
     private long lastSequence;
     private volatile List<MetricSnapshot> windowSnapshots;
@@ -177,7 +177,7 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
         for (IgnoreReason reason : IgnoreReason.values()) {
             ignoredTotals[reason.ordinal()] += window.statistics().ignored(reason);
         }
-        evictedTotal += window.evictedSources();
+        withoutRoomTotal += window.sourcesWithoutRoom();
         windows++;
         windowSnapshots = build(window, activeUsers(window, shown, folded));
     }
@@ -288,7 +288,7 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
             ignored.dataPoint(count(Labels.of("reason", reason.label()), ignoredTotals[reason.ordinal()]));
         }
         list.add(ignored.build());
-        list.add(families.evictedSources.counter().dataPoint(count(Labels.EMPTY, evictedTotal)).build());
+        list.add(families.sourcesWithoutRoom.counter().dataPoint(count(Labels.EMPTY, withoutRoomTotal)).build());
     }
 
     /** Read at each scrape: an interface that disappears leaves xdp_ipc_info at once. */

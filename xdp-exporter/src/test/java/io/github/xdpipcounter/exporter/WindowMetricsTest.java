@@ -149,7 +149,9 @@ class WindowMetricsTest {
                 .source("10.0.0.9", Transport.TCP, 22, 5, 300, Duration.ofSeconds(1), Duration.ofSeconds(2))
                 .source("10.0.0.9", Transport.TCP, 8080)
                 .ignored(IgnoreReason.NOT_IP, 1)
-                .evicted(3)
+                .withoutRoom("192.0.2.1", Transport.TCP, 9999, 1, 60)
+                .withoutRoom("192.0.2.2", Transport.TCP, 9999, 1, 60)
+                .withoutRoom("192.0.2.3", Transport.TCP, 9999, 1, 60)
                 .build());
         String text = text(metrics);
         assertThat(text)
@@ -164,7 +166,7 @@ class WindowMetricsTest {
                 .contains("xdp_ipc_ignored_packets_total{reason=\"not_ip\"} 8.0")
                 .contains("xdp_ipc_ignored_packets_total{reason=\"port_filtered\"} 2.0")
                 .contains("xdp_ipc_ignored_packets_total{reason=\"malformed\"} 0.0")
-                .contains("xdp_ipc_evicted_sources_total 3.0")
+                .contains("xdp_ipc_sources_without_room_total 3.0")
                 .contains("xdp_ipc_capacity_exceeded 1.0")
                 .contains("xdp_ipc_windows_total 2.0");
     }

@@ -20,11 +20,16 @@ public final class BpfMap {
     private final FileDescriptor fd;
 
     BpfMap(String name, MemorySegment map) {
-        this.info = new MapInfo(name, LibBpf.bpf_map__key_size(map), LibBpf.bpf_map__value_size(map),
-                LibBpf.bpf_map__max_entries(map));
+        this(new MapInfo(name, LibBpf.bpf_map__key_size(map), LibBpf.bpf_map__value_size(map),
+                LibBpf.bpf_map__max_entries(map)), LibBpf.bpf_map__fd(map));
+    }
+
+    /** A map known by its descriptor: one of an object's, or one a {@link BpfMapHandle} owns. */
+    BpfMap(MapInfo info, int fd) {
+        this.info = info;
         this.keySize = info.keySize();
         this.valueSize = info.valueSize();
-        this.fd = new FileDescriptor("BPF map " + name, LibBpf.bpf_map__fd(map));
+        this.fd = new FileDescriptor("BPF map " + info.name(), fd);
     }
 
     /**
@@ -254,6 +259,11 @@ public final class BpfMap {
     /** Its object closed the descriptor. */
     void forgetDescriptor() {
         fd.forget();
+    }
+
+    /** Closes the descriptor: for a map its {@link BpfMapHandle} owns. */
+    void closeDescriptor() {
+        fd.close();
     }
 
     /** How {@link #readAll} reads a map. */

@@ -26,7 +26,7 @@ final class CoreListener {
                             port.transport().label(), port.port(), port.uniqueSources());
                 }
                 if (completed.capacityExceeded()) {
-                    System.out.println("raise maxSources: " + completed.evictedSources() + " sources evicted");
+                    System.out.println("raise maxSources: about " + completed.sourcesWithoutRoom() + " sources got no record");
                 }
             });
             stop.await();

@@ -267,6 +267,24 @@ public class LibBpf extends LibBpf$shared {
     public static int MAP_SHARED() {
         return MAP_SHARED;
     }
+    private static final int XIC_SKETCH_LG_K = (int)12L;
+    /**
+     * {@snippet lang=c :
+     * #define XIC_SKETCH_LG_K 12
+     * }
+     */
+    public static int XIC_SKETCH_LG_K() {
+        return XIC_SKETCH_LG_K;
+    }
+    private static final int BPF_MAP_TYPE_HASH = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum bpf_map_type.BPF_MAP_TYPE_HASH = 1
+     * }
+     */
+    public static int BPF_MAP_TYPE_HASH() {
+        return BPF_MAP_TYPE_HASH;
+    }
     private static final int BPF_XDP = (int)37L;
     /**
      * {@snippet lang=c :
@@ -1184,6 +1202,71 @@ public class LibBpf extends LibBpf$shared {
         }
     }
 
+    private static class bpf_map_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibBpf.C_INT,
+            LibBpf.C_INT,
+            LibBpf.C_POINTER,
+            LibBpf.C_INT,
+            LibBpf.C_INT,
+            LibBpf.C_INT,
+            LibBpf.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("bpf_map_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * int bpf_map_create(enum bpf_map_type map_type, const char *map_name, __u32 key_size, __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts *opts)
+     * }
+     */
+    public static FunctionDescriptor bpf_map_create$descriptor() {
+        return bpf_map_create.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * int bpf_map_create(enum bpf_map_type map_type, const char *map_name, __u32 key_size, __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts *opts)
+     * }
+     */
+    public static MethodHandle bpf_map_create$handle() {
+        return bpf_map_create.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * int bpf_map_create(enum bpf_map_type map_type, const char *map_name, __u32 key_size, __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts *opts)
+     * }
+     */
+    public static MemorySegment bpf_map_create$address() {
+        return bpf_map_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bpf_map_create(enum bpf_map_type map_type, const char *map_name, __u32 key_size, __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts *opts)
+     * }
+     */
+    public static int bpf_map_create(int map_type, MemorySegment map_name, int key_size, int value_size, int max_entries, MemorySegment opts) {
+        var mh$ = bpf_map_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("bpf_map_create", map_type, map_name, key_size, value_size, max_entries, opts);
+            }
+            return (int)mh$.invokeExact(map_type, map_name, key_size, value_size, max_entries, opts);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class bpf_map_update_elem {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibBpf.C_INT,
@@ -1959,6 +2042,15 @@ public class LibBpf extends LibBpf$shared {
      */
     public static int XDP_FLAGS_HW_MODE() {
         return XDP_FLAGS_HW_MODE;
+    }
+    private static final long XIC_SKETCH_SEED = 9001L;
+    /**
+     * {@snippet lang=c :
+     * #define XIC_SKETCH_SEED 9001
+     * }
+     */
+    public static long XIC_SKETCH_SEED() {
+        return XIC_SKETCH_SEED;
     }
 }
 
