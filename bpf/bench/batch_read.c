@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Benchmark baseline for scripts/bench-read: the same generation read by C
- * through libbpf, as the Java reader is. Fills generation 0 of the IPv4 maps
- * by running the program on N distinct frames, then reads it with
- * bpf_map_lookup_batch (read only) and bpf_map_lookup_and_delete_batch
- * (read and empty, what the Java reader does), in chunks of 8192.
+ * through libbpf, as the Java reader is. Creates generation 0 of the IPv4
+ * maps as xdp-core does (a preallocated hash of N entries put into the
+ * map-of-maps), fills it by running the program on N distinct frames, then
+ * reads it with bpf_map_lookup_batch (read only, what the Java reader does)
+ * and bpf_map_lookup_and_delete_batch (read and empty), in chunks of 8192.
  *
  *   batch_read OBJECT N   ->  "lookup_batch <ns> lookup_and_delete_batch <ns>" per source
  */
@@ -80,7 +81,8 @@ int main(int argc, char **argv)
 		0xfa, 0xf0, 0, 0, 0, 0,
 	};
 	struct bpf_object *obj;
-	int prog_fd, map_fd;
+	int prog_fd, map_fd, outer_fd;
+	__u32 slot = 0;
 	double lookup, drain;
 
 	if (argc < 2) {
@@ -93,13 +95,18 @@ int main(int argc, char **argv)
 		perror("open object");
 		return 1;
 	}
-	bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "gen_v4_0"), n + n / 4);
 	if (bpf_object__load(obj)) {
 		perror("load object");
 		return 1;
 	}
 	prog_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "xdp_ip_counter"));
-	map_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "gen_v4_0"));
+	map_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "gen_v4", sizeof(struct xic_key_v4), sizeof(struct xic_record), n,
+				NULL);
+	outer_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "generations_v4"));
+	if (map_fd < 0 || bpf_map_update_elem(outer_fd, &slot, &map_fd, BPF_ANY)) {
+		perror("create generation");
+		return 1;
+	}
 
 	for (long i = 0; i < n; i++) {
 		__u32 saddr = htonl(0x0a000000 + i);
