@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiPredicate;
 
-import io.github.xdpipcounter.core.bpf.BpfException;
 import io.github.xdpipcounter.core.bpf.BpfMap;
 import io.github.xdpipcounter.core.bpf.BpfMapHandle;
 import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
@@ -117,8 +116,8 @@ final class Generations {
                 try {
                     install(slot, create());
                     return;
-                } catch (BpfException e) {
-                    // No room for a third generation for a moment: empty this one in place.
+                } catch (RuntimeException e) {
+                    // No memory for a third generation for a moment, say: empty this one in place.
                 }
             }
             generation(slot).readAll(strategy, true, READ_CHUNK, (keys, values, n) -> { });
@@ -263,6 +262,8 @@ final class Generations {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a generation was emptied", e);
         } catch (ExecutionException e) {
+            // Not even its records could be deleted: every flip fails from here on, rather than
+            // count them again in the next window.
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
