@@ -50,10 +50,14 @@ class PackagingDriftTest {
     /**
      * What a memory limit must hold besides the heap: the JVM itself (metaspace, code
      * cache, threads, GC) and the BPF maps, which the kernel charges to the cgroup:
-     * four maps (two generations of two networks) of about 100 bytes a record.
+     * preallocated generations of 104 (IPv4) and 120 (IPv6) bytes a record, two of
+     * each network and a third for a moment while an ended one is replaced, and the
+     * overflow sketches (1,024 rows of 4 KiB per generation) with the recorded-keys
+     * filters, whatever the number of sources.
      */
     private static final long JVM_OUTSIDE_HEAP = 192 * MIB;
-    private static final long KERNEL_BYTES_PER_SOURCE = 400;
+    private static final long KERNEL_BYTES_PER_SOURCE = 3 * (104 + 120);
+    private static final long KERNEL_SKETCHES = 9 * MIB;
 
     @Test
     void theUnitRunsTheCommandWithTheDefaultFilesFlagsAndExactlyTheNeededCapabilities() throws IOException {
@@ -168,7 +172,7 @@ class PackagingDriftTest {
     /** Heap as the launcher sizes it for these flags, plus the JVM and the kernel's maps. */
     private static long memoryNeeded(List<String> args, CommandSpec flags) throws IOException {
         int maxSources = flags.findOption("--max-sources").getValue();
-        return heapOf(args) + JVM_OUTSIDE_HEAP + KERNEL_BYTES_PER_SOURCE * maxSources;
+        return heapOf(args) + JVM_OUTSIDE_HEAP + KERNEL_SKETCHES + KERNEL_BYTES_PER_SOURCE * maxSources;
     }
 
     /** The -Xmx the launcher gives the JVM for these flags (its dry run), in bytes. */

@@ -3,6 +3,7 @@ package io.github.xdpipcounter.exporter;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.github.xdpipcounter.core.Window;
 import io.prometheus.metrics.model.registry.MetricType;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -48,6 +49,8 @@ final class MetricFamilies {
     }
 
     final Family activeUsers;
+    final Family activeUsersEstimated;
+    final Family activeUsersRelativeError;
     final Family foldedPorts;
     final Family windowSeconds;
     final Family sourcesCapacity;
@@ -73,9 +76,20 @@ final class MetricFamilies {
                     + "' is not the start of a Prometheus metric name: letters, digits and _, not starting with a digit");
         }
         String own = prefix + OWN_PREFIX;
-        activeUsers = new Family(prefix + ACTIVE_USERS, MetricType.GAUGE, null,
+        String activeUsersName = prefix + ACTIVE_USERS;
+        String estimatedName = own + "_active_users_estimated";
+        activeUsers = new Family(activeUsersName, MetricType.GAUGE, null,
                 "Unique source addresses per destination port in the last completed window; "
-                        + "port=\"other\" counts the distinct sources of the ports folded into it.", PORT_LABELS);
+                        + "port=\"other\" counts the distinct sources of the ports folded into it; "
+                        + "a HyperLogLog estimate where " + estimatedName + " marks the row.", PORT_LABELS);
+        activeUsersEstimated = new Family(estimatedName, MetricType.GAUGE, null,
+                "1 for each " + activeUsersName + " row of the last completed window that is an estimate "
+                        + "(some of its sources found the window full and have no record); no series for exact rows.",
+                PORT_LABELS);
+        activeUsersRelativeError = new Family(own + "_active_users_relative_error", MetricType.GAUGE, null,
+                "Relative standard error of the estimated " + activeUsersName + " rows (HyperLogLog, lgK "
+                        + Window.SKETCH_LG_K + "): an estimate is within one such error of the truth "
+                        + "68% of the time, within three 99.7%.", List.of());
         foldedPorts = new Family(own + "_folded_ports", MetricType.GAUGE, null,
                 "Ports with traffic in the last completed window shown only in the port=\"other\" rows.", List.of());
         windowSeconds = new Family(own + "_window_seconds", MetricType.GAUGE, Unit.SECONDS,
@@ -88,7 +102,8 @@ final class MetricFamilies {
         sourcesTracked = new Family(own + "_sources_tracked", MetricType.GAUGE, null,
                 "Source records (source, network, transport, port) in the last completed window.", NETWORK_LABEL);
         capacityExceeded = new Family(own + "_capacity_exceeded", MetricType.GAUGE, null,
-                "1 when the last window lost sources for lack of room.", List.of());
+                "1 when some source found the last completed window full: it has no record and its row is estimated.",
+                List.of());
         packets = new Family(own + "_packets", MetricType.COUNTER, null,
                 "Packets counted per destination port, over completed windows.", PORT_LABELS);
         bytes = new Family(own + "_bytes", MetricType.COUNTER, Unit.BYTES,
@@ -110,9 +125,9 @@ final class MetricFamilies {
 
     /** Every family, active_users first (a clash is reported by its first name). */
     List<MetricFamilyDescriptor> descriptors() {
-        return List.of(activeUsers, foldedPorts, windowSeconds, sourcesCapacity, windows, lastWindowEnd, sourcesTracked,
-                        capacityExceeded, packets, bytes, ignoredPackets, sourcesWithoutRoom, info, interfacesAttached,
-                        interfacesConfigured)
+        return List.of(activeUsers, activeUsersEstimated, activeUsersRelativeError, foldedPorts, windowSeconds,
+                        sourcesCapacity, windows, lastWindowEnd, sourcesTracked, capacityExceeded, packets, bytes,
+                        ignoredPackets, sourcesWithoutRoom, info, interfacesAttached, interfacesConfigured)
                 .stream().map(Family::descriptor).toList();
     }
 }

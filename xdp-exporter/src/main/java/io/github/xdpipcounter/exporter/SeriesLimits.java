@@ -10,7 +10,8 @@ package io.github.xdpipcounter.exporter;
  * {@code active_users} series up to {@code maxPortSeries}, the busiest first
  * (most unique sources); the rest are folded into one {@code port="other"}
  * row per network and transport, which counts the distinct sources of all
- * folded ports. Their packet and byte counters follow the same bound: a port
+ * folded ports; {@code xdp_ipc_active_users_estimated} marks at most those
+ * same rows. Their packet and byte counters follow the same bound: a port
  * keeps its own counters while the table of at most {@code maxPortSeries}
  * ports has room, and loses them after {@code idleWindows} windows without
  * traffic; packets of ports without counters of their own add to

@@ -17,8 +17,12 @@ import io.github.xdpipcounter.core.Window;
  * by the query ({@code network}, {@code transport}, {@code port},
  * {@code limit}), streamed in constant memory. The window's bounds go in the
  * X-Window-Start and X-Window-End headers (wall clock), its number in
- * X-Window-Sequence. Before the first window completes the array is empty
- * and those headers are absent. A bad query is a 400 with a one-line JSON
+ * X-Window-Sequence. X-Window-Partial is {@code true} when some sources found
+ * the window full and have no record, so the list lacks them
+ * ({@link Window#capacityExceeded()}), {@code false} otherwise;
+ * X-Window-Sources-Without-Room estimates how many
+ * ({@link Window#sourcesWithoutRoom()}, 0 when none). Before the first window
+ * completes the array is empty and those headers are absent. A bad query is a 400 with a one-line JSON
  * error; methods other than GET and HEAD are a 405.
  *
  * <p>The {@link Exporter} serves it at {@code /list}; mount it on a server of
@@ -36,6 +40,8 @@ public final class SourceListHandler implements HttpHandler {
     static final String WINDOW_START = "X-Window-Start";
     static final String WINDOW_END = "X-Window-End";
     static final String WINDOW_SEQUENCE = "X-Window-Sequence";
+    static final String WINDOW_PARTIAL = "X-Window-Partial";
+    static final String WINDOW_SOURCES_WITHOUT_ROOM = "X-Window-Sources-Without-Room";
 
     private final Supplier<Optional<Window>> windows;
 
@@ -82,6 +88,9 @@ public final class SourceListHandler implements HttpHandler {
                 headers.set(WINDOW_END, SourceJsonWriter.rfc3339(window.end()));
                 // The window's number orders windows where their wall-clock bounds cannot (after a clock step).
                 headers.set(WINDOW_SEQUENCE, Long.toString(window.sequence()));
+                // The body stays the peer's bare array; whether it is whole goes beside it.
+                headers.set(WINDOW_PARTIAL, Boolean.toString(window.capacityExceeded()));
+                headers.set(WINDOW_SOURCES_WITHOUT_ROOM, Long.toString(window.sourcesWithoutRoom()));
             }
             if ("HEAD".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(200, -1);

@@ -223,6 +223,8 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
         List<MetricSnapshot> list = new ArrayList<>(perPort);
         list.add(families.windowSeconds.gauge()
                 .dataPoint(point(Labels.EMPTY, info.window().toNanos() / 1e9)).build());
+        list.add(families.activeUsersRelativeError.gauge()
+                .dataPoint(point(Labels.EMPTY, Window.SKETCH_RELATIVE_ERROR)).build());
         GaugeSnapshot.Builder capacity = families.sourcesCapacity.gauge();
         for (Network network : Network.values()) {
             capacity.dataPoint(point(Labels.of("network", network.label()), info.capacity()));
@@ -236,29 +238,52 @@ public final class WindowMetrics implements MultiCollector, WindowListener {
         return List.copyOf(list);
     }
 
+    /**
+     * active_users, with the mark of every row that is an estimate: a row
+     * whose sources did not all find room, or an "other" row folding one.
+     */
     private List<MetricSnapshot> activeUsers(Window window, List<PortActivity> shown, List<PortActivity> folded) {
         GaugeSnapshot.Builder gauge = families.activeUsers.gauge();
+        GaugeSnapshot.Builder estimated = families.activeUsersEstimated.gauge();
         Set<PortKey> seen = new HashSet<>();
         for (PortActivity activity : shown) {
             PortKey key = PortKey.of(activity);
             seen.add(key);
             gauge.dataPoint(point(key.labels(), activity.uniqueSources()));
+            if (activity.estimated()) {
+                estimated.dataPoint(point(key.labels(), 1));
+            }
         }
         for (PortKey key : configured) {
             if (!seen.contains(key)) {
                 gauge.dataPoint(point(key.labels(), 0));
             }
         }
-        Map<Network, Map<Transport, Set<Integer>>> foldedPorts = new EnumMap<>(Network.class);
+        Map<Network, Map<Transport, FoldedRow>> foldedRows = new EnumMap<>(Network.class);
         for (PortActivity activity : folded) {
-            foldedPorts.computeIfAbsent(activity.network(), n -> new EnumMap<>(Transport.class))
-                    .computeIfAbsent(activity.transport(), t -> new HashSet<>()).add(activity.port());
+            foldedRows.computeIfAbsent(activity.network(), n -> new EnumMap<>(Transport.class))
+                    .computeIfAbsent(activity.transport(), t -> new FoldedRow()).add(activity);
         }
-        foldedPorts.forEach((network, byTransport) -> byTransport.forEach((transport, ports) ->
-                gauge.dataPoint(point(PortKey.other(network, transport).labels(),
-                        window.distinctSources(network, transport, ports::contains)))));
+        foldedRows.forEach((network, byTransport) -> byTransport.forEach((transport, row) -> {
+            Labels labels = PortKey.other(network, transport).labels();
+            gauge.dataPoint(point(labels, window.distinctSources(network, transport, row.ports::contains)));
+            if (row.estimated) {
+                estimated.dataPoint(point(labels, 1));
+            }
+        }));
         GaugeSnapshot foldedGauge = families.foldedPorts.gauge().dataPoint(point(Labels.EMPTY, folded.size())).build();
-        return List.of(gauge.build(), foldedGauge);
+        return List.of(gauge.build(), estimated.build(), foldedGauge);
+    }
+
+    /** The ports folded into one port="other" row, and whether any of them is an estimate (then the row is). */
+    private static final class FoldedRow {
+        final Set<Integer> ports = new HashSet<>();
+        boolean estimated;
+
+        void add(PortActivity activity) {
+            ports.add(activity.port());
+            estimated |= activity.estimated();
+        }
     }
 
     private void addLastWindow(List<MetricSnapshot> list, Window window) {

@@ -105,12 +105,38 @@ class ExporterHttpTest {
         assertThat(response.headers().firstValue("X-Window-Start")).hasValue("2026-11-27T08:00:00Z");
         assertThat(response.headers().firstValue("X-Window-End")).hasValue("2026-11-27T08:00:10Z");
         assertThat(response.headers().firstValue("X-Window-Sequence")).hasValue(Long.toString(latest.get().sequence()));
+        assertThat(response.headers().firstValue("X-Window-Partial")).hasValue("false");
+        assertThat(response.headers().firstValue("X-Window-Sources-Without-Room")).hasValue("0");
         JsonNode list = JSON.readTree(response.body());
         assertThat(list).hasSize(3);
         assertThat(JSON.writeValueAsString(list.get(0))).isEqualTo("{\"ip\":\"10.0.0.1\",\"network\":\"IPv4\",\"transport\":\"TCP\","
                 + "\"port\":22,\"packets\":3,\"bytes\":180,\"first_seen\":\"2026-11-27T08:00:01Z\",\"last_seen\":\"2026-11-27T08:00:02Z\"}");
         assertThat(list.get(2).get("ip").asText()).isEqualTo("2001:db8::1");
         assertThat(list.get(2).get("network").asText()).isEqualTo("IPv6");
+    }
+
+    /**
+     * A window that was full lists the sources it holds and says in its
+     * headers that others found no room, and about how many; the next
+     * window, with room for all, is whole again.
+     */
+    @Test
+    void aFullWindowsListSaysItIsPartial() throws Exception {
+        complete(WindowBuilder.starting(WindowMetricsTest.START, Duration.ofSeconds(10))
+                .source("10.0.0.1", Transport.TCP, 22).source("10.0.0.2", Transport.TCP, 22)
+                .withoutRoom("192.0.2.1", Transport.TCP, 22, 1, 60).withoutRoom("192.0.2.2", Transport.TCP, 22, 4, 240)
+                .withoutRoom("2001:db8::9", Transport.UDP, 53, 1, 80).build());
+        HttpResponse<String> partial = get("/list");
+        assertThat(partial.headers().firstValue("X-Window-Partial")).hasValue("true");
+        assertThat(partial.headers().firstValue("X-Window-Sources-Without-Room")).hasValue("3");
+        assertThat(JSON.readTree(partial.body())).hasSize(2);
+        assertThat(get("/list?network=IPv6").headers().firstValue("X-Window-Partial"))
+                .as("the header is the window's, whatever the filter").hasValue("true");
+
+        complete(WindowMetricsTest.firstWindow());
+        HttpResponse<String> whole = get("/list");
+        assertThat(whole.headers().firstValue("X-Window-Partial")).hasValue("false");
+        assertThat(whole.headers().firstValue("X-Window-Sources-Without-Room")).hasValue("0");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -161,6 +187,7 @@ class ExporterHttpTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("[]");
         assertThat(response.headers().firstValue("X-Window-Start")).isEmpty();
+        assertThat(response.headers().firstValue("X-Window-Partial")).isEmpty();
     }
 
     @Test
