@@ -155,6 +155,17 @@ struct xic_overflow {
 #define XIC_SKETCH_ROWS 1024
 
 /*
+ * The rows that lost sources beyond XIC_SKETCH_ROWS, one bit each, per
+ * generation: bit (network * XIC_TRANSPORT_COUNT + transport) * 65536 +
+ * port. Their counts are lower bounds, and userspace marks them so.
+ */
+#define XIC_ALL_ROWS (2 * XIC_TRANSPORT_COUNT * 65536)
+
+struct xic_spilled_rows {
+	__u64 words[XIC_ALL_ROWS / 64];
+};
+
+/*
  * The recorded-keys filter of a generation: one bit per hash of a record
  * key, set before the record is created. Once a generation is full, a key
  * whose bit is clear has no record, and the costly lookup miss is skipped.

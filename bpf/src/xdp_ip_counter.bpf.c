@@ -106,6 +106,14 @@ struct {
 	__type(value, struct xic_overflow);
 } overflow_spill SEC(".maps");
 
+/* The rows whose overflow went to the spill, per slot (see struct xic_spilled_rows). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct xic_spilled_rows);
+} spilled_rows SEC(".maps");
+
 /* The recorded-keys filter of each slot (see struct xic_recorded). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -658,7 +666,22 @@ static __noinline int count_overflow(__u32 slot, __u32 row, __u64 h1, __u64 h2, 
 	if (!entry) {
 		err = bpf_map_update_elem(rows, &row, &empty_overflow, BPF_NOEXIST);
 		/* -EEXIST: another CPU made it; -E2BIG: beyond XIC_SKETCH_ROWS, counted in the spill. */
-		entry = err == -E2BIG ? bpf_map_lookup_elem(&overflow_spill, &slot) : bpf_map_lookup_elem(rows, &row);
+		if (err == -E2BIG) {
+			struct xic_spilled_rows *spilled = bpf_map_lookup_elem(&spilled_rows, &slot);
+			__u32 bit = ((row >> 24) * XIC_TRANSPORT_COUNT + ((row >> 16) & 0xff)) * 65536 + (row & 0xffff);
+			__u32 word = bit / 64;
+
+			/*
+			 * Opaque to clang, which would otherwise fold the index into
+			 * (bit >> 3) & ~7, a range the verifier cannot bound to the map.
+			 */
+			asm volatile("" : "+r"(word));
+			if (spilled && word < XIC_ALL_ROWS / 64)
+				__sync_fetch_and_or(&spilled->words[word], 1ULL << (bit % 64));
+			entry = bpf_map_lookup_elem(&overflow_spill, &slot);
+		} else {
+			entry = bpf_map_lookup_elem(rows, &row);
+		}
 		if (!entry)
 			return 0;
 	}

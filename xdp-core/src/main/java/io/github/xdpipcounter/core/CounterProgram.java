@@ -48,7 +48,7 @@ final class CounterProgram implements AutoCloseable {
                 PrefixTrie.hosts(maps.destinationHostsV4(), Network.IPV4),
                 PrefixTrie.hosts(maps.destinationHostsV6(), Network.IPV6));
         OverflowReader overflows = new OverflowReader(new BpfMap[] {maps.overflow0(), maps.overflow1()},
-                maps.overflowSpill(), maps.recorded(), new XicFlood(object.variable(Variables.FLOOD)));
+                maps.overflowSpill(), maps.spilledRows(), maps.recorded(), new XicFlood(object.variable(Variables.FLOOD)));
         Generations.NetworkMaps v4 = new Generations.NetworkMaps(Network.IPV4, maps.generationsV4(), maxSources);
         Generations.NetworkMaps v6;
         try {

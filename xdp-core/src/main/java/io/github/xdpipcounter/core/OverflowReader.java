@@ -4,8 +4,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Collections;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import io.github.xdpipcounter.core.bpf.BpfMap;
 import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
@@ -25,12 +28,14 @@ final class OverflowReader {
 
     private final BpfMap[] rowsBySlot;
     private final BpfMap spill;
+    private final BpfMap spilledRows;
     private final BpfMap recorded;
     private final XicFlood flood;
 
-    OverflowReader(BpfMap[] rowsBySlot, BpfMap spill, BpfMap recorded, XicFlood flood) {
+    OverflowReader(BpfMap[] rowsBySlot, BpfMap spill, BpfMap spilledRows, BpfMap recorded, XicFlood flood) {
         this.rowsBySlot = rowsBySlot.clone();
         this.spill = spill;
+        this.spilledRows = spilledRows;
         this.recorded = recorded;
         this.flood = flood;
     }
@@ -49,6 +54,7 @@ final class OverflowReader {
             }
         });
         Overflow.Row spilled;
+        Set<Long> spilledKeys = Set.of();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, slot);
             MemorySegment value = arena.allocate(XicOverflowLayout.SIZE, 8);
@@ -56,13 +62,29 @@ final class OverflowReader {
             spilled = XicOverflowLayout.packets(value) == 0 ? null : row(value);
             if (spilled != null) {
                 spill.update(key, arena.allocate(XicOverflowLayout.SIZE, 8));
+                MemorySegment bits = arena.allocate(XicOverflowLayout.SPILLED_ROWS_SIZE, 8);
+                spilledRows.lookup(key, bits);
+                spilledKeys = rowKeys(bits);
+                spilledRows.update(key, arena.allocate(XicOverflowLayout.SPILLED_ROWS_SIZE, 8));
             }
             // Every insert sets a bit: the filter is cleared after every window.
             recorded.update(key, arena.allocate(XicOverflowLayout.RECORDED_SIZE, 8));
         }
         flood.clear(slot);
         return full[0] || full[1] || !rows.isEmpty() || spilled != null
-                ? new Overflow(full, Collections.unmodifiableMap(rows), spilled) : Overflow.NONE;
+                ? new Overflow(full, Collections.unmodifiableMap(rows), spilled, spilledKeys) : Overflow.NONE;
+    }
+
+    /** The rows of a struct xic_spilled_rows, packed by {@link PortTally#key}. */
+    private static Set<Long> rowKeys(MemorySegment bits) {
+        Set<Long> keys = new HashSet<>();
+        BitSet set = BitSet.valueOf(bits.toArray(ValueLayout.JAVA_LONG));
+        int perNetwork = Transport.values().length * 65_536;
+        for (int bit = set.nextSetBit(0); bit >= 0; bit = set.nextSetBit(bit + 1)) {
+            Network network = Network.values()[bit / perNetwork];
+            keys.add(PortTally.key(network, (bit % perNetwork) >>> 16, bit & 0xffff));
+        }
+        return Collections.unmodifiableSet(keys);
     }
 
     private static Overflow.Row row(MemorySegment value) {

@@ -94,6 +94,10 @@ public final class Window {
             sketch.merge(lost.sketch());
             sketches.put(row.getKey(), sketch);
         }
+        for (long spilled : overflow.spilledRows()) {
+            // A row beyond the sketch budget may have no record: it is listed all the same.
+            tally.addTraffic(spilled, 0, 0);
+        }
         if (overflow.spill() != null) {
             packets += overflow.spill().packets();
             bytes += overflow.spill().bytes();
@@ -113,11 +117,17 @@ public final class Window {
         }
         this.overflowSketches = Collections.unmodifiableMap(sketches);
         List<PortActivity> list = tally.activities();
-        if (!sketches.isEmpty()) {
+        if (!sketches.isEmpty() || !overflow.spilledRows().isEmpty()) {
             list.replaceAll(a -> {
-                SourceSketch sketch = sketches.get(PortTally.key(a.network(), a.transport(), a.port()));
-                return sketch == null ? a : new PortActivity(a.network(), a.transport(), a.port(),
-                        Math.round(sketch.estimate()), a.packets(), a.bytes(), true);
+                long key = PortTally.key(a.network(), a.transport(), a.port());
+                SourceSketch sketch = sketches.get(key);
+                if (sketch != null) {
+                    return new PortActivity(a.network(), a.transport(), a.port(),
+                            Math.round(sketch.estimate()), a.packets(), a.bytes(), true);
+                }
+                // Beyond the sketch budget: its records only, a lower bound, marked as not exact.
+                return overflow.spilledRows().contains(key) ? new PortActivity(a.network(), a.transport(), a.port(),
+                        a.uniqueSources(), a.packets(), a.bytes(), true) : a;
             });
         }
         Map<Long, PortActivity> index = new HashMap<>();
@@ -359,6 +369,18 @@ public final class Window {
      */
     public long unattributedSourcesWithoutRoom() {
         return overflow.spill() == null ? 0 : Math.round(overflow.spill().sketch().estimate());
+    }
+
+    /**
+     * Packets of sources without room on rows beyond the budget of sketches:
+     * in {@link #countedPackets()}, but in no row's {@link PortActivity#packets()}.
+     * Those rows are marked {@link PortActivity#estimated()}, their source
+     * counts being their records only, a lower bound.
+     *
+     * @return the packets; 0 when every overflowed row had a sketch
+     */
+    public long unattributedPackets() {
+        return overflow.spill() == null ? 0 : overflow.spill().packets();
     }
 
     /**

@@ -129,9 +129,14 @@ class OverflowSketchTest {
                 }
             }
             Window window = program.completeWindow();
+            // Every row that lost sources is marked: 1,024 with a sketch, the rest as lower bounds.
             long estimatedRows = window.portActivity().stream().filter(PortActivity::estimated).count();
-            assertThat(estimatedRows).isEqualTo(1024);
+            assertThat(estimatedRows).isEqualTo(rows);
+            assertThat(window.activity(Network.IPV4, Transport.UDP, 1).estimated()).isFalse();
             assertThat(window.countedPackets()).isEqualTo(1 + 3L * rows);
+            assertThat(window.unattributedPackets()).isEqualTo(3L * (rows - 1024));
+            long attributed = window.portActivity().stream().mapToLong(PortActivity::packets).sum();
+            assertThat(attributed + window.unattributedPackets()).isEqualTo(window.countedPackets());
             assertThat((double) window.unattributedSourcesWithoutRoom()).isCloseTo(3 * (rows - 1024), within(10.0));
             assertThat((double) window.sourcesWithoutRoom()).isCloseTo(3 * rows, within(3 * SIGMA * 3 * rows));
         }

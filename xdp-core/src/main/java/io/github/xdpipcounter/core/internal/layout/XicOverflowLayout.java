@@ -7,6 +7,7 @@ import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
 import io.github.xdpipcounter.core.internal.libbpf.xic_overflow;
 import io.github.xdpipcounter.core.internal.libbpf.xic_recorded;
 import io.github.xdpipcounter.core.internal.libbpf.xic_row;
+import io.github.xdpipcounter.core.internal.libbpf.xic_spilled_rows;
 
 /**
  * The overflow of a full generation as the program lays it out: {@code struct
@@ -25,6 +26,8 @@ public final class XicOverflowLayout {
     public static final int ROW_SIZE = (int) xic_row.sizeof();
     public static final int SIZE = (int) xic_overflow.sizeof();
     public static final int RECORDED_SIZE = (int) xic_recorded.sizeof();
+    /** The size of a slot's {@code struct xic_spilled_rows}: one bit per possible row. */
+    public static final int SPILLED_ROWS_SIZE = (int) xic_spilled_rows.sizeof();
 
     private XicOverflowLayout() {
     }
