@@ -68,5 +68,5 @@ BUILD_PACKAGES=(clang llvm libbpf-dev libbpf1 iproute2 maven python3)
 # What the tests add: promtool and a Prometheus server (package prometheus), ping (FiltersIT), setpriv (util-linux),
 # the real clients and tools of the web security tests: curl, openssl, htpasswd (apache2-utils),
 # and what PackageIT needs to build and check the .deb (scripts/package): asciidoctor (the man
-# page), dpkg-dev (dpkg-shlibdeps), systemd (systemd-analyze).
-TEST_PACKAGES=(prometheus iputils-ping util-linux curl openssl apache2-utils asciidoctor dpkg-dev systemd)
+# page), dpkg-dev (dpkg-shlibdeps), systemd (systemd-analyze), and tcpreplay (FloodIT's spoofed-source flood).
+TEST_PACKAGES=(prometheus iputils-ping util-linux curl openssl apache2-utils asciidoctor dpkg-dev systemd tcpreplay)
