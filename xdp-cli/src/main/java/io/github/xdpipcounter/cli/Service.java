@@ -77,7 +77,7 @@ final class Service implements AutoCloseable {
         TrafficFilter filter = counter.filter();
         String filtered = filter.isDefault() ? "" : " (" + filter + ")";
         return "counting sources to " + ports + filtered + " on " + attached + " (XDP " + config.mode().label() + " mode), "
-                + "windows of " + Durations.text(config.window()) + "; serving " + exporter.metricsUri()
+                + "windows of " + Durations.text(config.windows().length()) + "; serving " + exporter.metricsUri()
                 + (exporter.config().serveIpList() ? " and " + exporter.listUri() : "");
     }
 
@@ -85,7 +85,7 @@ final class Service implements AutoCloseable {
         LOG.log(System.Logger.Level.DEBUG, () -> WindowSummary.of(window));
         if (window.capacityExceeded()) {
             LOG.log(System.Logger.Level.WARNING, "the last window lost " + window.evictedSources()
-                    + " sources for lack of room: raise --max-sources (now " + counter.config().maxSources() + ")");
+                    + " sources for lack of room: raise --max-sources (now " + counter.config().windows().maxSources() + ")");
         }
     }
 

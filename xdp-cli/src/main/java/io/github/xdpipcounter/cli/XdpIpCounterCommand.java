@@ -20,6 +20,7 @@ import io.github.xdpipcounter.core.SourceFilter;
 import io.github.xdpipcounter.core.TcpPackets;
 import io.github.xdpipcounter.core.TrafficFilter;
 import io.github.xdpipcounter.core.Transport;
+import io.github.xdpipcounter.core.Windows;
 import io.github.xdpipcounter.core.bpf.XdpMode;
 import io.github.xdpipcounter.exporter.ExporterConfig;
 import io.github.xdpipcounter.exporter.SeriesLimits;
@@ -120,7 +121,7 @@ final class XdpIpCounterCommand implements Callable<Integer> {
     @Option(names = {"-w", "--window"}, paramLabel = "LENGTH", converter = OptionConverters.WindowLength.class,
             description = "Window length: seconds (60) or with a unit (30s, 5m, 1h); at least 1s. "
                     + "Default: 60.")
-    Duration window = CounterConfig.DEFAULT_WINDOW;
+    Duration window = Windows.DEFAULT_LENGTH;
 
     @Option(names = {"-s", "--server-port"}, paramLabel = "PORT", converter = OptionConverters.ServerPort.class,
             description = "TCP port serving /metrics and /list. Default: " + ExporterConfig.DEFAULT_PORT + ".")
@@ -143,7 +144,7 @@ final class XdpIpCounterCommand implements Callable<Integer> {
     @Option(names = "--max-sources", paramLabel = "N", converter = OptionConverters.MaxSources.class,
             description = "Sources per network a window holds before the oldest are evicted "
                     + "(about 100 bytes of kernel memory each, in four maps). Default: 65536.")
-    int maxSources = CounterConfig.DEFAULT_MAX_SOURCES;
+    int maxSources = Windows.DEFAULT_MAX_SOURCES;
 
     @Option(names = "--max-port-series", paramLabel = "N", converter = OptionConverters.MaxPortSeries.class,
             description = "Per-port series beyond the ports given with --ports: the busiest ports of a window "
@@ -203,8 +204,8 @@ final class XdpIpCounterCommand implements Callable<Integer> {
                 .withDestinations(destinations)
                 .withTransports(transports == null ? Transport.DEFAULT_TRACKED : EnumSet.copyOf(transports))
                 .withTcp(tcp);
-        CounterConfig counter = new CounterConfig(names).withPorts(ports).withWindow(window)
-                .withMaxSources(maxSources).withMode(mode).withFilter(filter);
+        Windows windows = new Windows(window, maxSources, Windows.DEFAULT_TICK);
+        CounterConfig counter = new CounterConfig(names, ports, windows, mode, filter);
         ExporterConfig exporter = new ExporterConfig(address, serverPort, serveIpList)
                 .withUnservedList(UNSERVED_LIST)
                 .withSecurity(webSecurity)
