@@ -264,6 +264,11 @@ class CommandLineTest {
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("--iface", "--ports", "--window", "--server-port", "--serve-ip-list", "--bind",
                 "--mode", "--max-sources", "--max-port-series", "--exclude-sources", "--include-sources", "--destinations",
                 "--transports", "--tcp", "listening", "non-global", "icmpv6", "--web.config.file", "--verbose", "--quiet", "--version", "Exit status", "30s, 5m, 1h", "22,80,8000-8100");
+        // What Help.properties says literally, or through a system property, against the constants.
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains(
+                "idle for " + SeriesLimits.DEFAULT_IDLE_WINDOWS + " windows",
+                "(here: " + DefaultInterface.remembered() + ")",
+                "Counting:", "Filters:", "Serving:");
         assertThat(out.toString().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(120));
     }
 
