@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 final class DefaultInterface {
     static final String FALLBACK = "eth0";
-    /** Where the help text finds the default ({@code ${sys:...}}). */
+    /** Where the help text (Help.properties, iface) finds the default ({@code ${sys:...}}). */
     static final String PROPERTY = "xdp-ip-counter.default-iface";
 
     private DefaultInterface() {

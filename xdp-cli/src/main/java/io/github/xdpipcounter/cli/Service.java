@@ -77,7 +77,7 @@ final class Service implements AutoCloseable {
         TrafficFilter filter = counter.filter();
         String filtered = filter.isDefault() ? "" : " (" + filter + ")";
         return "counting sources to " + ports + filtered + " on " + attached + " (XDP " + config.mode().label() + " mode), "
-                + "windows of " + Durations.text(config.window()) + "; serving " + exporter.metricsUri()
+                + "windows of " + Durations.text(config.windows().length()) + "; serving " + exporter.metricsUri()
                 + (exporter.config().serveIpList() ? " and " + exporter.listUri() : "");
     }
 
@@ -86,7 +86,7 @@ final class Service implements AutoCloseable {
         if (window.capacityExceeded()) {
             LOG.log(System.Logger.Level.WARNING, "the last window was full: about " + window.sourcesWithoutRoom()
                     + " sources got no record and are estimated: raise --max-sources (now "
-                    + counter.config().maxSources() + ") to list them");
+                    + counter.config().windows().maxSources() + ") to list them");
         }
     }
 

@@ -20,18 +20,25 @@ import io.github.xdpipcounter.core.SourceFilter;
 import io.github.xdpipcounter.core.TcpPackets;
 import io.github.xdpipcounter.core.TrafficFilter;
 import io.github.xdpipcounter.core.Transport;
+import io.github.xdpipcounter.core.Windows;
 import io.github.xdpipcounter.core.bpf.XdpMode;
 import io.github.xdpipcounter.exporter.ExporterConfig;
 import io.github.xdpipcounter.exporter.SeriesLimits;
 import io.github.xdpipcounter.exporter.WebSecurity;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The flags of xdp-ip-counter, the peer tool's names and defaults, validated into {@link Settings}. */
+/**
+ * The flags of xdp-ip-counter, the peer tool's names and defaults, validated into {@link Settings}.
+ * They come in the sections --help shows them in, one group a section; what each flag means is
+ * said in Help.properties (beside this class), under the flag's name.
+ */
 @Command(name = Main.NAME,
+        resourceBundle = "io.github.xdpipcounter.cli.Help",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
@@ -74,96 +81,89 @@ final class XdpIpCounterCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-i", "--iface"}, split = ",", paramLabel = "IFACE",
-            description = "Interfaces to attach to, comma-separated or repeated. Default: the interface of "
-                    + "the default route, else eth0 (here: ${sys:" + DefaultInterface.PROPERTY + "}).")
-    List<String> interfaces = new ArrayList<>(List.of(DefaultInterface.remembered()));
+    @ArgGroup(validate = false, headingKey = "attachment", order = 1)
+    Attachment attachment = new Attachment();
 
-    @Option(names = {"-p", "--ports"}, paramLabel = "PORTS", converter = OptionConverters.Ports.class,
-            description = "Destination ports to count: ports and ranges, e.g. 22,80,8000-8100; "
-                    + "0 counts every port; listening (alone or in the list, e.g. listening,8080) adds the ports "
-                    + "this host's TCP sockets listen on and its UDP sockets are bound to, read again at every "
-                    + "window boundary. ICMP is never port filtered. Default: 0.")
-    PortSelection ports = PortSelection.all();
+    @ArgGroup(validate = false, headingKey = "counting", order = 2)
+    Counting counting = new Counting();
 
-    @Option(names = "--transports", split = ",", paramLabel = "LIST", converter = OptionConverters.Transports.class,
-            completionCandidates = OptionConverters.TransportLabels.class,
-            description = "What is tracked: tcp, udp, udplite, sctp, icmp, icmpv6, comma-separated. ICMP rows "
-                    + "carry the ICMP type in the port label (8: echo request; 128 for ICMPv6). "
-                    + "Default: tcp,udp,udplite,sctp.")
-    List<Transport> transports;
+    @ArgGroup(validate = false, headingKey = "filters", order = 3)
+    Filters filters = new Filters();
 
-    @Option(names = "--tcp", paramLabel = "all|syn", converter = OptionConverters.TcpSegments.class,
-            completionCandidates = OptionConverters.TcpLabels.class,
-            description = "TCP segments counted: all, or syn (connection attempts only: SYN without ACK, so a "
-                    + "long connection counts in the window it started in). Default: all.")
-    TcpPackets tcp = TcpPackets.ALL;
+    @ArgGroup(validate = false, headingKey = "serving", order = 4)
+    Serving serving = new Serving();
 
-    @Option(names = "--destinations", paramLabel = "LIST", converter = OptionConverters.Destinations.class,
-            description = "Count only packets to these destinations: local (this host's own addresses and "
-                    + "broadcast addresses, following address changes) and/or CIDRs, e.g. local or "
-                    + "192.0.2.0/24,2001:db8::/32. Others (forwarded, bridged) are ignored as not_for_this_host. "
-                    + "Default: every destination.")
-    DestinationFilter destinations = DestinationFilter.ANY;
+    @ArgGroup(validate = false, headingKey = "logging", order = 5)
+    Verbosity verbosity = new Verbosity();
 
-    @Option(names = "--include-sources", paramLabel = "LIST", converter = OptionConverters.IncludedSources.class,
-            description = "Count only sources in these CIDRs and named sets (loopback, private, link-local, "
-                    + "cgnat, non-global), e.g. 10.0.0.0/8,fd00::/8. Default: every source.")
-    SourceFilter included = SourceFilter.ALL;
+    /** Where the program attaches, and how. */
+    static final class Attachment {
+        @Option(names = {"-i", "--iface"}, split = ",", paramLabel = "IFACE")
+        List<String> interfaces = new ArrayList<>(List.of(DefaultInterface.remembered()));
 
-    @Option(names = "--exclude-sources", paramLabel = "LIST", converter = OptionConverters.ExcludedSources.class,
-            description = "Never count sources in these CIDRs and named sets, e.g. non-global (the IANA special-"
-                    + "purpose ranges that are not globally reachable) or loopback,192.0.2.0/24; they are ignored "
-                    + "as source_excluded. Wins over --include-sources. Default: none.")
-    SourceFilter excluded = SourceFilter.ALL;
+        @Option(names = "--mode", paramLabel = "MODE", converter = OptionConverters.Mode.class,
+                completionCandidates = OptionConverters.ModeLabels.class)
+        XdpMode mode = XdpMode.SKB;
+    }
 
-    @Option(names = {"-w", "--window"}, paramLabel = "LENGTH", converter = OptionConverters.WindowLength.class,
-            description = "Window length: seconds (60) or with a unit (30s, 5m, 1h); at least 1s. "
-                    + "Default: 60.")
-    Duration window = CounterConfig.DEFAULT_WINDOW;
+    /** What a window counts: ports and transports, and how long and large a window is. */
+    static final class Counting {
+        @Option(names = {"-p", "--ports"}, paramLabel = "PORTS", converter = OptionConverters.Ports.class)
+        PortSelection ports = PortSelection.all();
 
-    @Option(names = {"-s", "--server-port"}, paramLabel = "PORT", converter = OptionConverters.ServerPort.class,
-            description = "TCP port serving /metrics and /list. Default: " + ExporterConfig.DEFAULT_PORT + ".")
-    int serverPort = ExporterConfig.DEFAULT_PORT;
+        @Option(names = {"-w", "--window"}, paramLabel = "LENGTH", converter = OptionConverters.WindowLength.class)
+        Duration window = Windows.DEFAULT_LENGTH;
 
-    @Option(names = "--serve-ip-list",
-            description = "Also serve /list: every source of the last window as JSON.")
-    boolean serveIpList;
+        @Option(names = "--max-sources", paramLabel = "N", converter = OptionConverters.MaxSources.class)
+        int maxSources = Windows.DEFAULT_MAX_SOURCES;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", converter = OptionConverters.BindAddress.class,
-            description = "IP address to listen on, e.g. 127.0.0.1 or ::1. Default: all addresses.")
-    InetAddress bind;
+        @Option(names = "--transports", split = ",", paramLabel = "LIST", converter = OptionConverters.Transports.class,
+                completionCandidates = OptionConverters.TransportLabels.class)
+        List<Transport> transports;
 
-    @Option(names = "--mode", paramLabel = "MODE", converter = OptionConverters.Mode.class,
-            completionCandidates = OptionConverters.ModeLabels.class,
-            description = "XDP attach mode: skb (generic, works everywhere), driver (native, needs driver "
-                    + "support) or hw (offloaded to the NIC). Default: skb.")
-    XdpMode mode = XdpMode.SKB;
+        @Option(names = "--tcp", paramLabel = "all|syn", converter = OptionConverters.TcpSegments.class,
+                completionCandidates = OptionConverters.TcpLabels.class)
+        TcpPackets tcp = TcpPackets.ALL;
+    }
 
-    @Option(names = "--max-sources", paramLabel = "N", converter = OptionConverters.MaxSources.class,
-            description = "Sources per network a window holds before the oldest are evicted "
-                    + "(about 100 bytes of kernel memory each, in four maps). Default: 65536.")
-    int maxSources = CounterConfig.DEFAULT_MAX_SOURCES;
+    /** Which destinations and sources count. */
+    static final class Filters {
+        @Option(names = "--destinations", paramLabel = "LIST", converter = OptionConverters.Destinations.class)
+        DestinationFilter destinations = DestinationFilter.ANY;
 
-    @Option(names = "--max-port-series", paramLabel = "N", converter = OptionConverters.MaxPortSeries.class,
-            description = "Per-port series beyond the ports given with --ports: the busiest ports of a window "
-                    + "get their own active_users series, the rest are folded into port=\"other\" (which counts "
-                    + "their distinct sources); packet and byte counters of ports idle for "
-                    + SeriesLimits.DEFAULT_IDLE_WINDOWS + " windows go. Default: " + SeriesLimits.DEFAULT_MAX_PORT_SERIES + ".")
-    int maxPortSeries = SeriesLimits.DEFAULT.maxPortSeries();
+        @Option(names = "--include-sources", paramLabel = "LIST", converter = OptionConverters.IncludedSources.class)
+        SourceFilter included = SourceFilter.ALL;
 
-    @Option(names = "--web.config.file", paramLabel = "FILE", converter = OptionConverters.WebConfigFile.class,
-            description = "TLS and basic authentication for /metrics and /list, in the web configuration "
-                    + "format of the Prometheus exporters (node_exporter's --web.config.file): "
-                    + "tls_server_config and basic_auth_users with bcrypt hashes. Changes to the file and "
-                    + "its certificates apply to the next connection, without a restart.")
-    WebSecurity webSecurity = WebSecurity.none();
+        @Option(names = "--exclude-sources", paramLabel = "LIST", converter = OptionConverters.ExcludedSources.class)
+        SourceFilter excluded = SourceFilter.ALL;
+    }
 
-    @Option(names = {"-v", "--verbose"}, description = "Log every window, and stack traces of errors.")
-    boolean verbose;
+    /** The HTTP server: where, what, to whom, and how many series. */
+    static final class Serving {
+        @Option(names = {"-s", "--server-port"}, paramLabel = "PORT", converter = OptionConverters.ServerPort.class)
+        int serverPort = ExporterConfig.DEFAULT_PORT;
 
-    @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
-    boolean quiet;
+        @Option(names = "--bind", paramLabel = "ADDRESS", converter = OptionConverters.BindAddress.class)
+        InetAddress bind;
+
+        @Option(names = "--serve-ip-list")
+        boolean serveIpList;
+
+        @Option(names = "--web.config.file", paramLabel = "FILE", converter = OptionConverters.WebConfigFile.class)
+        WebSecurity webSecurity = WebSecurity.none();
+
+        @Option(names = "--max-port-series", paramLabel = "N", converter = OptionConverters.MaxPortSeries.class)
+        int maxPortSeries = SeriesLimits.DEFAULT.maxPortSeries();
+    }
+
+    /** How much the command logs. */
+    static final class Verbosity {
+        @Option(names = {"-v", "--verbose"})
+        boolean verbose;
+
+        @Option(names = {"-q", "--quiet"})
+        boolean quiet;
+    }
 
     private final Runner runner;
 
@@ -186,29 +186,29 @@ final class XdpIpCounterCommand implements Callable<Integer> {
 
     /** The flags as settings, after the checks picocli cannot make alone. */
     Settings settings() {
-        if (verbose && quiet) {
+        if (verbosity.verbose && verbosity.quiet) {
             throw new ParameterException(spec.commandLine(), "--verbose and --quiet exclude each other: give one");
         }
-        List<String> names = new ArrayList<>(new LinkedHashSet<>(interfaces));
+        List<String> names = new ArrayList<>(new LinkedHashSet<>(attachment.interfaces));
         for (String name : names) {
             checkInterface(name);
         }
-        InetAddress address = bind != null ? bind : new InetSocketAddress(0).getAddress();
-        Level level = verbose ? Level.FINE : quiet ? Level.WARNING : Level.INFO;
-        if (ports.isListening()) {
+        Level level = verbosity.verbose ? Level.FINE : verbosity.quiet ? Level.WARNING : Level.INFO;
+        if (counting.ports.isListening()) {
             checkListeningSockets();
         }
         TrafficFilter filter = TrafficFilter.DEFAULT
-                .withSources(included.withExclude(excluded.exclude()))
-                .withDestinations(destinations)
-                .withTransports(transports == null ? Transport.DEFAULT_TRACKED : EnumSet.copyOf(transports))
-                .withTcp(tcp);
-        CounterConfig counter = new CounterConfig(names).withPorts(ports).withWindow(window)
-                .withMaxSources(maxSources).withMode(mode).withFilter(filter);
-        ExporterConfig exporter = new ExporterConfig(address, serverPort, serveIpList)
+                .withSources(filters.included.withExclude(filters.excluded.exclude()))
+                .withDestinations(filters.destinations)
+                .withTransports(counting.transports == null ? Transport.DEFAULT_TRACKED : EnumSet.copyOf(counting.transports))
+                .withTcp(counting.tcp);
+        Windows windows = new Windows(counting.window, counting.maxSources, Windows.DEFAULT_TICK);
+        CounterConfig counter = new CounterConfig(names, counting.ports, windows, attachment.mode, filter);
+        InetAddress address = serving.bind != null ? serving.bind : new InetSocketAddress(0).getAddress();
+        ExporterConfig exporter = new ExporterConfig(address, serving.serverPort, serving.serveIpList)
                 .withUnservedList(UNSERVED_LIST)
-                .withSecurity(webSecurity)
-                .withSeries(new SeriesLimits(maxPortSeries, SeriesLimits.DEFAULT.idleWindows()));
+                .withSecurity(serving.webSecurity)
+                .withSeries(new SeriesLimits(serving.maxPortSeries, SeriesLimits.DEFAULT.idleWindows()));
         return new Settings(counter, exporter, level);
     }
 
@@ -234,7 +234,7 @@ final class XdpIpCounterCommand implements Callable<Integer> {
             found = null;
         }
         if (found == null) {
-            String hint = interfaces.size() == 1 && name.equals(DefaultInterface.FALLBACK)
+            String hint = attachment.interfaces.size() == 1 && name.equals(DefaultInterface.FALLBACK)
                     && spec.commandLine().getParseResult().matchedOption("--iface") == null
                     ? " (the default, as no default route was found): give --iface" : ": see 'ip link' for the names here";
             throw new ParameterException(spec.commandLine(),

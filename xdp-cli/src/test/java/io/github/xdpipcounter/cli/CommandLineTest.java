@@ -62,9 +62,9 @@ class CommandLineTest {
         Settings s = only();
         assertThat(s.counter().interfaces()).containsExactly("lo");
         assertThat(s.counter().ports().isAll()).isTrue();
-        assertThat(s.counter().window()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.counter().windows().length()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.counter().mode()).isEqualTo(XdpMode.SKB);
-        assertThat(s.counter().maxSources()).isEqualTo(65_536);
+        assertThat(s.counter().windows().maxSources()).isEqualTo(65_536);
         assertThat(s.exporter().port()).isEqualTo(3031);
         assertThat(s.exporter().serveIpList()).isFalse();
         assertThat(s.exporter().unservedList()).isEqualTo("/list is not served: start xdp-ip-counter with --serve-ip-list");
@@ -79,19 +79,19 @@ class CommandLineTest {
                 "--serve-ip-list", "--bind", "127.0.0.1", "--mode", "driver", "--max-sources", "1000000", "--verbose")).isZero();
         Settings s = only();
         assertThat(s.counter().ports()).isEqualTo(PortSelection.parse("22,80,8000-8100"));
-        assertThat(s.counter().window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.counter().windows().length()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.exporter().port()).isEqualTo(9100);
         assertThat(s.exporter().serveIpList()).isTrue();
         assertThat(s.exporter().bind()).isEqualTo(InetAddress.getByName("127.0.0.1"));
         assertThat(s.counter().mode()).isEqualTo(XdpMode.DRIVER);
-        assertThat(s.counter().maxSources()).isEqualTo(1_000_000);
+        assertThat(s.counter().windows().maxSources()).isEqualTo(1_000_000);
         assertThat(s.logLevel()).isEqualTo(Level.FINE);
 
         started.clear();
         assertThat(run("-i", "lo", "-p", "443", "-w", "30s", "-s", "3032", "-q", "--mode", "hw", "--bind", "::1")).isZero();
         s = only();
         assertThat(s.counter().ports()).isEqualTo(PortSelection.of(443));
-        assertThat(s.counter().window()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.counter().windows().length()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.exporter().port()).isEqualTo(3032);
         assertThat(s.exporter().bind()).isEqualTo(InetAddress.getByName("::1"));
         assertThat(s.counter().mode()).isEqualTo(XdpMode.HW);
@@ -102,7 +102,7 @@ class CommandLineTest {
     @CsvSource({"1, PT1S", "60, PT1M", "90, PT1M30S", "1s, PT1S", "45s, PT45S", "5m, PT5M", "1h, PT1H", "24h, PT24H", "7S, PT7S"})
     void windowLengths(String value, Duration expected) {
         assertThat(run("-i", "lo", "-w", value)).isZero();
-        assertThat(only().counter().window()).isEqualTo(expected);
+        assertThat(only().counter().windows().length()).isEqualTo(expected);
     }
 
     @Test
@@ -264,6 +264,11 @@ class CommandLineTest {
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("--iface", "--ports", "--window", "--server-port", "--serve-ip-list", "--bind",
                 "--mode", "--max-sources", "--max-port-series", "--exclude-sources", "--include-sources", "--destinations",
                 "--transports", "--tcp", "listening", "non-global", "icmpv6", "--web.config.file", "--verbose", "--quiet", "--version", "Exit status", "30s, 5m, 1h", "22,80,8000-8100");
+        // What Help.properties says literally, or through a system property, against the constants.
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains(
+                "idle for " + SeriesLimits.DEFAULT_IDLE_WINDOWS + " windows",
+                "(here: " + DefaultInterface.remembered() + ")",
+                "Counting:", "Filters:", "Serving:");
         assertThat(out.toString().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(120));
     }
 

@@ -11,24 +11,16 @@ import io.github.xdpipcounter.core.bpf.XdpMode;
  *
  * @param interfaces interfaces to attach to, in the calling thread's network namespace (at least one)
  * @param ports      destination ports to count
- * @param window     window length (at least 1 ms)
- * @param maxSources records per network and window before the oldest are evicted
+ * @param windows    window length, source records per window and the precision of their times
  * @param mode       XDP attach mode
- * @param tick       precision of first/last-seen times: how often the program's clock is refreshed
  * @param filter     what is counted besides the ports: transports, TCP segments, destinations, sources
  */
-public record CounterConfig(List<String> interfaces, PortSelection ports, Duration window, int maxSources,
-                            XdpMode mode, Duration tick, TrafficFilter filter) {
-    public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(60);
-    /** About 25 MB of kernel memory for the four generation maps. */
-    public static final int DEFAULT_MAX_SOURCES = 65_536;
-    /** How often the program's clock is refreshed unless told: first and last seen are this precise. */
-    public static final Duration DEFAULT_TICK = Duration.ofMillis(100);
-
+public record CounterConfig(List<String> interfaces, PortSelection ports, Windows windows, XdpMode mode,
+                            TrafficFilter filter) {
     /**
      * Checks every component.
      *
-     * @throws IllegalArgumentException for no interface, a window under 1 ms, fewer than 1 source or a tick that is not positive
+     * @throws IllegalArgumentException for no interface
      */
     public CounterConfig {
         interfaces = List.copyOf(Objects.requireNonNull(interfaces, "interfaces"));
@@ -36,27 +28,18 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
             throw new IllegalArgumentException("at least one interface is needed");
         }
         Objects.requireNonNull(ports, "ports");
+        Objects.requireNonNull(windows, "windows");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(filter, "filter");
-        if (window == null || window.compareTo(Duration.ofMillis(1)) < 0) {
-            throw new IllegalArgumentException("window must be at least 1 ms, not " + window);
-        }
-        if (maxSources < 1) {
-            throw new IllegalArgumentException("max sources must be at least 1, not " + maxSources);
-        }
-        if (tick == null || tick.isNegative() || tick.isZero()) {
-            throw new IllegalArgumentException("tick must be positive, not " + tick);
-        }
     }
 
     /**
-     * Every default, for these interfaces: all ports, {@link #DEFAULT_WINDOW}, no filter, and so on.
+     * Every default, for these interfaces: all ports, {@link Windows#DEFAULT}, no filter, and so on.
      *
      * @param interfaces the interfaces to attach to
      */
     public CounterConfig(List<String> interfaces) {
-        this(interfaces, PortSelection.all(), DEFAULT_WINDOW, DEFAULT_MAX_SOURCES, XdpMode.SKB, DEFAULT_TICK,
-                TrafficFilter.DEFAULT);
+        this(interfaces, PortSelection.all(), Windows.DEFAULT, XdpMode.SKB, TrafficFilter.DEFAULT);
     }
 
     /**
@@ -66,27 +49,28 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
      * @return the new configuration
      */
     public CounterConfig withPorts(PortSelection value) {
-        return new CounterConfig(interfaces, value, window, maxSources, mode, tick, filter);
+        return new CounterConfig(interfaces, value, windows, mode, filter);
     }
 
     /**
-     * This configuration with another window length.
+     * This configuration with other windows: length, records and tick.
      *
-     * @param value the window length
+     * @param value the windows
      * @return the new configuration
      */
-    public CounterConfig withWindow(Duration value) {
-        return new CounterConfig(interfaces, ports, value, maxSources, mode, tick, filter);
+    public CounterConfig withWindows(Windows value) {
+        return new CounterConfig(interfaces, ports, value, mode, filter);
     }
 
     /**
-     * This configuration with other records per network and window.
+     * This configuration with another window length; the records per window
+     * and the tick stay.
      *
-     * @param value the records per network and window
+     * @param length the window length (at least 1 ms)
      * @return the new configuration
      */
-    public CounterConfig withMaxSources(int value) {
-        return new CounterConfig(interfaces, ports, window, value, mode, tick, filter);
+    public CounterConfig withWindow(Duration length) {
+        return withWindows(new Windows(length, windows.maxSources(), windows.tick()));
     }
 
     /**
@@ -96,17 +80,7 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
      * @return the new configuration
      */
     public CounterConfig withMode(XdpMode value) {
-        return new CounterConfig(interfaces, ports, window, maxSources, value, tick, filter);
-    }
-
-    /**
-     * This configuration with another clock refresh interval.
-     *
-     * @param value the clock refresh interval
-     * @return the new configuration
-     */
-    public CounterConfig withTick(Duration value) {
-        return new CounterConfig(interfaces, ports, window, maxSources, mode, value, filter);
+        return new CounterConfig(interfaces, ports, windows, value, filter);
     }
 
     /**
@@ -116,6 +90,6 @@ public record CounterConfig(List<String> interfaces, PortSelection ports, Durati
      * @return the new configuration
      */
     public CounterConfig withFilter(TrafficFilter value) {
-        return new CounterConfig(interfaces, ports, window, maxSources, mode, tick, value);
+        return new CounterConfig(interfaces, ports, windows, mode, value);
     }
 }

@@ -78,7 +78,7 @@ public final class IpCounter implements AutoCloseable {
      * @throws io.github.xdpipcounter.core.bpf.BpfException when the kernel refuses
      */
     public static IpCounter start(CounterConfig config) {
-        CounterProgram program = CounterProgram.load(config.maxSources());
+        CounterProgram program = CounterProgram.load(config.windows().maxSources());
         IpCounter counter = new IpCounter(config, program);
         try {
             synchronized (program) {
@@ -235,10 +235,10 @@ public final class IpCounter implements AutoCloseable {
     }
 
     private void schedule() {
-        long tickNanos = config.tick().toNanos();
+        long tickNanos = config.windows().tick().toNanos();
         program.tick();
         startedNanos = System.nanoTime();
-        schedule = new WindowSchedule(startedNanos, config.window().toNanos());
+        schedule = new WindowSchedule(startedNanos, config.windows().length().toNanos());
         // Fixed delay, not rate: after a stall, one tick brings the clock up to date; a burst would not.
         scheduler.scheduleWithFixedDelay(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
         armWindow(schedule.closeOf(System.nanoTime()));
@@ -459,7 +459,7 @@ public final class IpCounter implements AutoCloseable {
                 return false;
             }
         }
-        return System.nanoTime() - began < 2 * config.window().toNanos() + 1_000_000_000L;
+        return System.nanoTime() - began < 2 * config.windows().length().toNanos() + 1_000_000_000L;
     }
 
     /**

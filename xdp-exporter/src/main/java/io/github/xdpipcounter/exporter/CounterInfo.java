@@ -56,6 +56,6 @@ public record CounterInfo(String version, String libbpfVersion, List<String> int
     public static CounterInfo of(IpCounter counter) {
         CounterConfig config = counter.config();
         return new CounterInfo(Version.current(), SystemLibbpf.version(), config.interfaces(), config.mode().label(),
-                config.ports(), config.window(), config.maxSources(), counter.filter());
+                config.ports(), config.windows().length(), config.windows().maxSources(), counter.filter());
     }
 }
