@@ -1,20 +1,21 @@
 package io.github.xdpipcounter.core;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import io.github.xdpipcounter.core.internal.layout.XicOverflowLayout;
+import org.apache.datasketches.hash.MurmurHash3;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 
 /**
  * The HyperLogLog sketch of one row's source addresses, kept as the program
  * keeps it: the 4,096 one-byte registers of Apache DataSketches'
- * {@code HllSketch(12, HLL_8)}. Addresses are hashed exactly as
- * {@code HllSketch.update(byte[])} hashes them (MurmurHash3_x64_128, seed
- * 9001, over the address bytes in network order), so registers built here,
+ * {@code HllSketch(12, HLL_8)}. Addresses are hashed as
+ * {@code HllSketch.update(byte[])} hashes them, with DataSketches' own
+ * MurmurHash3_x64_128 (seed 9001) over the address bytes in network order,
+ * and the program does the same in C, so registers built here,
  * in the program, or by DataSketches from the same addresses are equal
  * register for register; {@link #image()} makes them a DataSketches
  * sketch, which unions with any other.
@@ -23,10 +24,6 @@ final class SourceSketch {
     static final int LG_K = XicOverflowLayout.LG_K;
     private static final int K = XicOverflowLayout.REGISTERS;
     private static final long SEED = XicOverflowLayout.SEED;
-    private static final long C1 = 0x87c37b91114253d5L;
-    private static final long C2 = 0x4cf5ad432745937fL;
-    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** The serialized size: DataSketches' preamble (40 bytes), then the registers. */
     static final int IMAGE_BYTES = 40 + K;
@@ -61,32 +58,13 @@ final class SourceSketch {
 
     /** Adds the 4- or 16-byte address at {@code offset} of {@code memory}. */
     void add(MemorySegment memory, long offset, int addressLength) {
-        long h1 = SEED;
-        long h2 = SEED;
-        if (addressLength == 16) {
-            // One 16-byte block and no tail.
-            h1 ^= mixK1(memory.get(LONG_LE, offset));
-            h1 = Long.rotateLeft(h1, 27) + h2;
-            h1 = h1 * 5 + 0x52dce729;
-            h2 ^= mixK2(memory.get(LONG_LE, offset + 8));
-            h2 = Long.rotateLeft(h2, 31) + h1;
-            h2 = h2 * 5 + 0x38495ab5;
-        } else if (addressLength == 4) {
-            // A 4-byte tail only.
-            h1 ^= mixK1(memory.get(INT_LE, offset) & 0xffffffffL);
-        } else {
+        if (addressLength != 4 && addressLength != 16) {
             throw new IllegalArgumentException("a 4- or 16-byte address, not " + addressLength);
         }
-        h1 ^= addressLength;
-        h2 ^= addressLength;
-        h1 += h2;
-        h2 += h1;
-        h1 = fmix64(h1);
-        h2 = fmix64(h2);
-        h1 += h2;
-        h2 += h1;
-        int slot = (int) (h1 & (K - 1));
-        byte value = (byte) (Math.min(Long.numberOfLeadingZeros(h2), 62) + 1);
+        // DataSketches' own hash, as HllSketch.update(byte[]) computes it.
+        long[] hash = MurmurHash3.hash(memory.asSlice(offset, addressLength), SEED);
+        int slot = (int) (hash[0] & (K - 1));
+        byte value = (byte) (Math.min(Long.numberOfLeadingZeros(hash[1]), 62) + 1);
         if (value > registers[slot]) {
             registers[slot] = value;
         }
@@ -164,22 +142,5 @@ final class SourceSketch {
     /** DataSketches' estimate of the distinct addresses added. */
     double estimate() {
         return isEmpty() ? 0 : HllSketch.heapify(image()).getEstimate();
-    }
-
-    private static long fmix64(long h) {
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
-    }
-
-    private static long mixK1(long k) {
-        return Long.rotateLeft(k * C1, 31) * C2;
-    }
-
-    private static long mixK2(long k) {
-        return Long.rotateLeft(k * C2, 33) * C1;
     }
 }
