@@ -21,11 +21,7 @@ public final class XicFlood {
     private final MemorySegment memory;
 
     public XicFlood(BpfVariable variable) {
-        if (variable.segment().byteSize() != xic_flood.sizeof()) {
-            throw new IllegalArgumentException("variable " + variable.name() + " is "
-                    + variable.segment().byteSize() + " bytes, not a struct xic_flood");
-        }
-        this.memory = variable.segment();
+        this.memory = Variables.memoryOf(variable, xic_flood.sizeof(), "struct xic_flood");
     }
 
     /** Whether network {@code network}'s (0: IPv4, 1: IPv6) generation {@code slot} refused a record. */

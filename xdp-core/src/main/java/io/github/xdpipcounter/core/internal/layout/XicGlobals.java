@@ -28,11 +28,7 @@ public final class XicGlobals {
     private final MemorySegment memory;
 
     public XicGlobals(BpfVariable variable) {
-        if (variable.segment().byteSize() != xic_globals.sizeof()) {
-            throw new IllegalArgumentException("variable " + variable.name() + " is "
-                    + variable.segment().byteSize() + " bytes, not a struct xic_globals");
-        }
-        this.memory = variable.segment();
+        this.memory = Variables.memoryOf(variable, xic_globals.sizeof(), "struct xic_globals");
     }
 
     /** How many transports have a port bitmap: the first ones of enum xic_transport. */
