@@ -166,26 +166,19 @@ struct xic_spilled_rows {
 };
 
 /*
- * The recorded-keys filter of a generation: one bit per hash of a record
- * key, set before the record is created. Once a generation is full, a key
- * whose bit is clear has no record, and the costly lookup miss is skipped.
- * 2^20 bits (128 KiB) stay in the L2 cache.
+ * The recorded-keys filter of a full generation: one bit per hash of a
+ * record key, set by userspace from the generation's records once it is
+ * full (see struct xic_flood). A key whose bit is clear has no record, and
+ * the costly lookup miss is skipped. 2^20 bits (128 KiB) stay in the L2
+ * cache. The bit of a key: ((hash[0] of its source, see above) >> 32 ^ row
+ * * 0x9e3779b1) mod 2^20, where row is its struct xic_row as a
+ * little-endian 32-bit word.
  */
 #define XIC_RECORDED_BITS (1u << 20)
 #define XIC_RECORDED_WORDS (XIC_RECORDED_BITS / 64)
 
 struct xic_recorded {
 	__u64 words[XIC_RECORDED_WORDS];
-};
-
-/*
- * Written by the program: full[s][n] becomes 1 when network n's generation
- * s (0: IPv4, 1: IPv6) refuses a record for lack of room. It then stays
- * full, since nothing deletes records within a window; userspace clears it
- * when the slot is reset.
- */
-struct xic_flood {
-	__u32 full[2][2];
 };
 
 /*
@@ -219,9 +212,28 @@ struct xic_config {
 	__u32 transports;
 };
 
-/* Everything userspace can change at runtime, as the program's one global. */
+/*
+ * The state of full generations, by slot s and network n (0: IPv4, 1: IPv6).
+ * full[s][n] is written by the program: 1 once generation s refused a
+ * record for lack of room. It then stays full, since nothing deletes records
+ * within a window. filtered[s][n] is written by userspace: 1 once it has set
+ * the recorded-keys filter of slot s from the full generation's records
+ * (which no longer change), so that the program may skip lookups of keys it
+ * does not hold. Userspace clears both when it resets the slot.
+ */
+struct xic_flood {
+	__u32 full[2][2];
+	__u32 filtered[2][2];
+};
+
+/*
+ * Everything userspace and the program share at runtime, as the program's
+ * one global. config and flood share the first cache line, which every
+ * packet reads.
+ */
 struct xic_globals {
 	struct xic_config config;
+	struct xic_flood flood;
 	__u64 port_bitmap[XIC_PORT_TRANSPORTS][XIC_PORT_WORDS];
 };
 

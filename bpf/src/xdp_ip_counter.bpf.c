@@ -170,9 +170,6 @@ struct {
 /* Lives in .bss: all zeroes (count every port) until userspace writes it. */
 struct xic_globals xic;
 
-/* In .bss too, apart from xic: the program writes it, at most once per window. */
-struct xic_flood flood;
-
 /* A row's first overflow entry starts as this: all zeroes, never written. */
 struct xic_overflow empty_overflow;
 
@@ -707,22 +704,27 @@ static __always_inline __u64 *recorded_word(__u32 *slot, const struct source_has
  * Counts into the source's record, creating it when the source filter
  * counts the source and the generation has room; returns 0, or
  * IGNORE(reason) when the source filter does not count it. A source that
- * finds the generation full is counted in its row's overflow entry.
+ * finds the generation full is counted in its row's overflow entry. Only
+ * full generations hash the source: the hit path and the miss with room
+ * do not.
  */
 static __always_inline int count_in(void *generation, const void *key, __u32 *slot, __u32 row,
 				    __u64 bytes, __u64 now, __u32 filters, int ipv6, const void *saddr)
 {
-	__u32 full = READ_ONCE(flood.full[*slot & 1][ipv6]);
+	__u32 s = *slot & 1;
+	__u32 full = READ_ONCE(xic.flood.full[s][ipv6]);
 	struct xic_record *rec = NULL;
-	struct source_hash h = {};
+	struct source_hash h;
+	int hashed = 0;
 	__u64 *word, mask;
 	int err;
 
-	if (full) {
+	if (full && READ_ONCE(xic.flood.filtered[s][ipv6])) {
 		/* A key whose filter bit is clear has no record: skip the lookup miss. */
 		hash_source(ipv6, saddr, &h);
+		hashed = 1;
 		word = recorded_word(slot, &h, row, &mask);
-		if (word && (READ_ONCE(*word) & mask))
+		if (!word || (READ_ONCE(*word) & mask))
 			rec = bpf_map_lookup_elem(generation, key);
 	} else {
 		rec = bpf_map_lookup_elem(generation, key);
@@ -739,11 +741,6 @@ static __always_inline int count_in(void *generation, const void *key, __u32 *sl
 			.packets = 1, .bytes = bytes, .first_seen_ns = now, .last_seen_ns = now,
 		};
 
-		hash_source(ipv6, saddr, &h);
-		/* Set before the insert: a record never exists with its bit clear. */
-		word = recorded_word(slot, &h, row, &mask);
-		if (word)
-			__sync_fetch_and_or(word, mask);
 		err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);
 		if (!err) {
 			count_stat(slot, 1);
@@ -758,11 +755,13 @@ static __always_inline int count_in(void *generation, const void *key, __u32 *sl
 			}
 		}
 		if (err == -E2BIG)
-			flood.full[*slot & 1][ipv6] = 1;
+			xic.flood.full[s][ipv6] = 1;
 		else
 			count_stat(slot, 0);
 	}
-	count_overflow(*slot, row, h.h1, h.h2, bytes);
+	if (!hashed)
+		hash_source(ipv6, saddr, &h);
+	count_overflow(s, row, h.h1, h.h2, bytes);
 	return 0;
 }
 

@@ -41,14 +41,16 @@ final class CounterProgram implements AutoCloseable {
         this.maxSources = maxSources;
         this.maps = Maps.of(object);
         this.program = Programs.of(object).xdpIpCounter();
-        this.globals = new ProgramGlobals(new XicGlobals(object.variable(Variables.XIC)));
+        XicGlobals xic = new XicGlobals(object.variable(Variables.XIC));
+        this.globals = new ProgramGlobals(xic);
         this.filters = new ProgramFilters(globals,
                 new PrefixTrie(maps.sourcesV4(), Network.IPV4), new PrefixTrie(maps.sourcesV6(), Network.IPV6),
                 new PrefixTrie(maps.destinationsV4(), Network.IPV4), new PrefixTrie(maps.destinationsV6(), Network.IPV6),
                 PrefixTrie.hosts(maps.destinationHostsV4(), Network.IPV4),
                 PrefixTrie.hosts(maps.destinationHostsV6(), Network.IPV6));
+        XicFlood flood = xic.flood();
         OverflowReader overflows = new OverflowReader(new BpfMap[] {maps.overflow0(), maps.overflow1()},
-                maps.overflowSpill(), maps.spilledRows(), maps.recorded(), new XicFlood(object.variable(Variables.FLOOD)));
+                maps.overflowSpill(), maps.spilledRows(), flood);
         Generations.NetworkMaps v4 = new Generations.NetworkMaps(Network.IPV4, maps.generationsV4(), maxSources);
         Generations.NetworkMaps v6;
         try {
@@ -58,7 +60,8 @@ final class CounterProgram implements AutoCloseable {
             throw e;
         }
         long start = globals.tick();
-        this.generations = new Generations(globals, v4, v6, new StatisticsReader(maps.stats()), overflows, start);
+        this.generations = new Generations(globals, v4, v6, new StatisticsReader(maps.stats()), overflows,
+                new RecordedKeysFilter(maps.recorded(), flood), start);
     }
 
     /**
@@ -144,9 +147,14 @@ final class CounterProgram implements AutoCloseable {
         return filters.filter();
     }
 
-    /** Publishes the current time to the program; its records carry this tick's time. */
+    /**
+     * Publishes the current time to the program; its records carry this
+     * tick's time. Sets the recorded-keys filter of a generation that became
+     * full since the last tick.
+     */
     public void tick() {
         globals.tick();
+        generations.filterFull();
     }
 
     /**

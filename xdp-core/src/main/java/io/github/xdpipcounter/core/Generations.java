@@ -138,6 +138,7 @@ final class Generations {
     private final NetworkMaps v6;
     private final StatisticsReader statistics;
     private final OverflowReader overflows;
+    private final RecordedKeysFilter recordedKeys;
     /** Empties ended generations off the flip's path; one at a time, in order. */
     private final ExecutorService renewer = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("xdp-ip-counter-generations").factory());
@@ -155,12 +156,13 @@ final class Generations {
 
     /** The program counts into slot 0 from {@code startNanos} on. */
     Generations(ProgramGlobals globals, NetworkMaps v4, NetworkMaps v6, StatisticsReader statistics,
-                OverflowReader overflows, long startNanos) {
+                OverflowReader overflows, RecordedKeysFilter recordedKeys, long startNanos) {
         this.globals = globals;
         this.v4 = v4;
         this.v6 = v6;
         this.statistics = statistics;
         this.overflows = overflows;
+        this.recordedKeys = recordedKeys;
         this.windowStartNanos = startNanos;
     }
 
@@ -185,6 +187,7 @@ final class Generations {
         SourceTable sourcesV4 = read(v4, ended, strategy);
         SourceTable sourcesV6 = read(v6, ended, strategy);
         Overflow overflow = overflows.drain(ended);
+        recordedKeys.reset(ended);
         Statistics counted = statistics.drain(ended).lessDeleted(forgotten[ended]);
         forgotten[ended] = 0;
         int recordsV4 = sourcesV4.count();
@@ -265,6 +268,16 @@ final class Generations {
             // Not even its records could be deleted: every flip fails from here on, rather than
             // count them again in the next window.
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Sets the recorded-keys filter of the current generations that became
+     * full: once, from their records, which no longer change.
+     */
+    synchronized void filterFull() {
+        if (!closed) {
+            recordedKeys.update(slot, new BpfMap[] {v4.generation(slot), v6.generation(slot)});
         }
     }
 

@@ -17,9 +17,8 @@ import io.github.xdpipcounter.core.internal.layout.XicOverflowLayout;
 
 /**
  * Reads what an ended generation could not record, and resets that
- * generation's overflow state (the full flags, the rows' sketches, the
- * spill and the recorded-keys filter) before the program uses the slot
- * again. Called by {@link Generations} after the flip that ended the slot,
+ * generation's overflow state (the full flags, the rows' sketches and the
+ * spill) before the program uses the slot again. Called by {@link Generations} after the flip that ended the slot,
  * when no program run writes it.
  */
 final class OverflowReader {
@@ -29,14 +28,12 @@ final class OverflowReader {
     private final BpfMap[] rowsBySlot;
     private final BpfMap spill;
     private final BpfMap spilledRows;
-    private final BpfMap recorded;
     private final XicFlood flood;
 
-    OverflowReader(BpfMap[] rowsBySlot, BpfMap spill, BpfMap spilledRows, BpfMap recorded, XicFlood flood) {
+    OverflowReader(BpfMap[] rowsBySlot, BpfMap spill, BpfMap spilledRows, XicFlood flood) {
         this.rowsBySlot = rowsBySlot.clone();
         this.spill = spill;
         this.spilledRows = spilledRows;
-        this.recorded = recorded;
         this.flood = flood;
     }
 
@@ -67,8 +64,6 @@ final class OverflowReader {
                 spilledKeys = rowKeys(bits);
                 spilledRows.update(key, arena.allocate(XicOverflowLayout.SPILLED_ROWS_SIZE, 8));
             }
-            // Every insert sets a bit: the filter is cleared after every window.
-            recorded.update(key, arena.allocate(XicOverflowLayout.RECORDED_SIZE, 8));
         }
         flood.clear(slot);
         return full[0] || full[1] || !rows.isEmpty() || spilled != null

@@ -4,24 +4,26 @@ import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
-import io.github.xdpipcounter.core.bpf.BpfVariable;
 import io.github.xdpipcounter.core.internal.libbpf.xic_flood;
 
 /**
- * The program's {@code struct xic_flood} in its mapped .bss: which
- * generations refused a record for lack of room. The program sets a flag,
- * userspace reads it after the flip that ended the generation and clears it
- * before the generation is used again; both accesses are volatile.
+ * The program's {@code struct xic_flood}, inside its mapped global: which
+ * generations refused a record for lack of room (the program sets those
+ * flags) and which of them have their recorded-keys filter set (userspace
+ * sets those). Every access is volatile: the program reads and writes the
+ * flags while it runs.
  */
 public final class XicFlood {
     private static final VarHandle FULL = xic_flood.full$layout().varHandle(
-            PathElement.sequenceElement(),
-            PathElement.sequenceElement());
+            PathElement.sequenceElement(), PathElement.sequenceElement());
+    private static final VarHandle FILTERED = xic_flood.filtered$layout().varHandle(
+            PathElement.sequenceElement(), PathElement.sequenceElement());
 
     private final MemorySegment memory;
 
-    public XicFlood(BpfVariable variable) {
-        this.memory = Variables.memoryOf(variable, xic_flood.sizeof(), "struct xic_flood");
+    /** A view of the struct at the start of {@code memory}. */
+    XicFlood(MemorySegment memory) {
+        this.memory = memory;
     }
 
     /** Whether network {@code network}'s (0: IPv4, 1: IPv6) generation {@code slot} refused a record. */
@@ -29,10 +31,21 @@ public final class XicFlood {
         return (int) FULL.getVolatile(memory, xic_flood.full$offset(), (long) slot, (long) network) != 0;
     }
 
+    /** Whether the recorded-keys filter of {@code slot} holds network {@code network}'s full generation. */
+    public boolean filtered(int slot, int network) {
+        return (int) FILTERED.getVolatile(memory, xic_flood.filtered$offset(), (long) slot, (long) network) != 0;
+    }
+
+    /** Tells the program that the recorded-keys filter of {@code slot} holds the network's records. */
+    public void markFiltered(int slot, int network) {
+        FILTERED.setVolatile(memory, xic_flood.filtered$offset(), (long) slot, (long) network, 1);
+    }
+
     /** Clears both networks' flags of {@code slot}. */
     public void clear(int slot) {
         for (long network = 0; network < 2; network++) {
             FULL.setVolatile(memory, xic_flood.full$offset(), (long) slot, network, 0);
+            FILTERED.setVolatile(memory, xic_flood.filtered$offset(), (long) slot, network, 0);
         }
     }
 }

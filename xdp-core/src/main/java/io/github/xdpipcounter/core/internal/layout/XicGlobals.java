@@ -28,7 +28,16 @@ public final class XicGlobals {
     private final MemorySegment memory;
 
     public XicGlobals(BpfVariable variable) {
-        this.memory = Variables.memoryOf(variable, xic_globals.sizeof(), "struct xic_globals");
+        if (variable.segment().byteSize() != xic_globals.sizeof()) {
+            throw new IllegalArgumentException("variable " + variable.name() + " is "
+                    + variable.segment().byteSize() + " bytes, not a struct xic_globals");
+        }
+        this.memory = variable.segment();
+    }
+
+    /** The flags of full generations, in the same global. */
+    public XicFlood flood() {
+        return new XicFlood(memory.asSlice(xic_globals.flood$offset(), xic_globals.flood$layout().byteSize()));
     }
 
     /** How many transports have a port bitmap: the first ones of enum xic_transport. */

@@ -16,6 +16,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * {@snippet lang=c :
  * struct xic_flood {
  *     __u32 full[2][2];
+ *     __u32 filtered[2][2];
  * }
  * }
  */
@@ -26,7 +27,8 @@ public class xic_flood {
     }
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
-        MemoryLayout.sequenceLayout(2, MemoryLayout.sequenceLayout(2, LibBpf.C_INT)).withName("full")
+        MemoryLayout.sequenceLayout(2, MemoryLayout.sequenceLayout(2, LibBpf.C_INT)).withName("full"),
+        MemoryLayout.sequenceLayout(2, MemoryLayout.sequenceLayout(2, LibBpf.C_INT)).withName("filtered")
     ).withName("xic_flood");
 
     /**
@@ -111,6 +113,83 @@ public class xic_flood {
      */
     public static void full(MemorySegment struct, long index0, long index1, int fieldValue) {
         full$ELEM_HANDLE.set(struct, full$OFFSET, index0, index1, fieldValue);
+    }
+
+    private static final SequenceLayout filtered$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("filtered"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 filtered[2][2]
+     * }
+     */
+    public static final SequenceLayout filtered$layout() {
+        return filtered$LAYOUT;
+    }
+
+    private static final long filtered$OFFSET = $LAYOUT.byteOffset(groupElement("filtered"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 filtered[2][2]
+     * }
+     */
+    public static final long filtered$offset() {
+        return filtered$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 filtered[2][2]
+     * }
+     */
+    public static MemorySegment filtered(MemorySegment struct) {
+        return struct.asSlice(filtered$OFFSET, filtered$LAYOUT.byteSize());
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 filtered[2][2]
+     * }
+     */
+    public static void filtered(MemorySegment struct, MemorySegment fieldValue) {
+        MemorySegment.copy(fieldValue, 0L, struct, filtered$OFFSET, filtered$LAYOUT.byteSize());
+    }
+
+    private static long[] filtered$DIMS = { 2, 2 };
+
+    /**
+     * Dimensions for array field:
+     * {@snippet lang=c :
+     * __u32 filtered[2][2]
+     * }
+     */
+    public static long[] filtered$dimensions() {
+        return filtered$DIMS;
+    }
+    private static final VarHandle filtered$ELEM_HANDLE = filtered$LAYOUT.varHandle(sequenceElement(), sequenceElement());
+
+    /**
+     * Indexed getter for field:
+     * {@snippet lang=c :
+     * __u32 filtered[2][2]
+     * }
+     */
+    public static int filtered(MemorySegment struct, long index0, long index1) {
+        return (int)filtered$ELEM_HANDLE.get(struct, filtered$OFFSET, index0, index1);
+    }
+
+    /**
+     * Indexed setter for field:
+     * {@snippet lang=c :
+     * __u32 filtered[2][2]
+     * }
+     */
+    public static void filtered(MemorySegment struct, long index0, long index1, int fieldValue) {
+        filtered$ELEM_HANDLE.set(struct, filtered$OFFSET, index0, index1, fieldValue);
     }
 
     /**

@@ -16,6 +16,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * {@snippet lang=c :
  * struct xic_globals {
  *     struct xic_config config;
+ *     struct xic_flood flood;
  *     __u64 port_bitmap[4][1024];
  * }
  * }
@@ -28,6 +29,7 @@ public class xic_globals {
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
         xic_config.layout().withName("config"),
+        xic_flood.layout().withName("flood"),
         MemoryLayout.sequenceLayout(4, MemoryLayout.sequenceLayout(1024, LibBpf.C_LONG_LONG)).withName("port_bitmap")
     ).withName("xic_globals");
 
@@ -80,6 +82,50 @@ public class xic_globals {
      */
     public static void config(MemorySegment struct, MemorySegment fieldValue) {
         MemorySegment.copy(fieldValue, 0L, struct, config$OFFSET, config$LAYOUT.byteSize());
+    }
+
+    private static final GroupLayout flood$LAYOUT = (GroupLayout)$LAYOUT.select(groupElement("flood"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * struct xic_flood flood
+     * }
+     */
+    public static final GroupLayout flood$layout() {
+        return flood$LAYOUT;
+    }
+
+    private static final long flood$OFFSET = $LAYOUT.byteOffset(groupElement("flood"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * struct xic_flood flood
+     * }
+     */
+    public static final long flood$offset() {
+        return flood$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * struct xic_flood flood
+     * }
+     */
+    public static MemorySegment flood(MemorySegment struct) {
+        return struct.asSlice(flood$OFFSET, flood$LAYOUT.byteSize());
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * struct xic_flood flood
+     * }
+     */
+    public static void flood(MemorySegment struct, MemorySegment fieldValue) {
+        MemorySegment.copy(fieldValue, 0L, struct, flood$OFFSET, flood$LAYOUT.byteSize());
     }
 
     private static final SequenceLayout port_bitmap$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("port_bitmap"));
