@@ -708,25 +708,32 @@ static __always_inline __u64 *recorded_word(__u32 *slot, const struct source_has
  * full generations hash the source: the hit path and the miss with room
  * do not.
  */
-static __always_inline int count_in(void *generation, const void *key, __u32 *slot, __u32 row,
+static __always_inline int count_in(void *generations, const void *key, __u32 *slot, __u32 row,
 				    __u64 bytes, __u64 now, __u32 filters, int ipv6, const void *saddr)
 {
 	__u32 s = *slot & 1;
 	__u32 full = READ_ONCE(xic.flood.full[s][ipv6]);
 	struct xic_record *rec = NULL;
+	void *generation = NULL;
 	struct source_hash h;
 	int hashed = 0;
 	__u64 *word, mask;
 	int err;
 
 	if (full && READ_ONCE(xic.flood.filtered[s][ipv6])) {
-		/* A key whose filter bit is clear has no record: skip the lookup miss. */
+		/* A key whose filter bit is clear has no record: skip the generation altogether. */
 		hash_source(ipv6, saddr, &h);
 		hashed = 1;
 		word = recorded_word(slot, &h, row, &mask);
-		if (!word || (READ_ONCE(*word) & mask))
-			rec = bpf_map_lookup_elem(generation, key);
+		if (!word || (READ_ONCE(*word) & mask)) {
+			generation = bpf_map_lookup_elem(generations, slot);
+			if (generation)
+				rec = bpf_map_lookup_elem(generation, key);
+		}
 	} else {
+		generation = bpf_map_lookup_elem(generations, slot);
+		if (!generation)
+			return 0;
 		rec = bpf_map_lookup_elem(generation, key);
 	}
 	if (rec) {
@@ -736,7 +743,7 @@ static __always_inline int count_in(void *generation, const void *key, __u32 *sl
 	err = check_source(filters, ipv6, saddr);
 	if (err < 0)
 		return err;
-	if (!full) {
+	if (!full && generation) {
 		struct xic_record fresh = {
 			.packets = 1, .bytes = bytes, .first_seen_ns = now, .last_seen_ns = now,
 		};
@@ -784,7 +791,6 @@ int xdp_ip_counter(struct xdp_md *ctx)
 	struct iphdr *iph;
 	struct ipv6hdr *ip6h;
 	struct xic_stats *st;
-	void *generation;
 	__u16 h_proto;
 	int ret;
 
@@ -814,10 +820,7 @@ int xdp_ip_counter(struct xdp_md *ctx)
 
 		key.saddr = iph->saddr;
 		*(__u32 *)&key.port = key_tail(&pkt);
-		generation = bpf_map_lookup_elem(&generations_v4, &slot);
-		if (!generation)
-			return XDP_PASS;
-		ret = count_in(generation, &key, &slot, *(__u32 *)&key.port, data_end - data, now_ns(), filters, 0,
+		ret = count_in(&generations_v4, &key, &slot, *(__u32 *)&key.port, data_end - data, now_ns(), filters, 0,
 			       &iph->saddr);
 		if (ret < 0)
 			goto ignored;
@@ -834,10 +837,7 @@ int xdp_ip_counter(struct xdp_md *ctx)
 
 		__builtin_memcpy(key.saddr, &ip6h->saddr, sizeof(key.saddr));
 		*(__u32 *)&key.port = key_tail(&pkt);
-		generation = bpf_map_lookup_elem(&generations_v6, &slot);
-		if (!generation)
-			return XDP_PASS;
-		ret = count_in(generation, &key, &slot, *(__u32 *)&key.port | 1u << 24, data_end - data, now_ns(),
+		ret = count_in(&generations_v6, &key, &slot, *(__u32 *)&key.port | 1u << 24, data_end - data, now_ns(),
 			       filters, 1, &ip6h->saddr);
 		if (ret < 0)
 			goto ignored;
