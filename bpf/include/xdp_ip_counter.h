@@ -151,8 +151,19 @@ struct xic_overflow {
 	__u8 registers[XIC_SKETCH_REGISTERS];
 };
 
-/* Rows that get a sketch of their own per generation; later rows share one. */
-#define XIC_SKETCH_ROWS 1024
+/*
+ * The key of a row's overflow entry: the row, in one generation. Both
+ * generations share one map of XIC_SKETCH_ROWS entries, of which userspace
+ * deletes the ended generation's at the flip: a window's first
+ * XIC_SKETCH_ROWS overflowing rows get a sketch of their own, later ones
+ * share one (and are marked in struct xic_spilled_rows).
+ */
+struct xic_overflow_key {
+	struct xic_row row;
+	__u32 slot;
+};
+
+#define XIC_SKETCH_ROWS 2048
 
 /*
  * The rows that lost sources beyond XIC_SKETCH_ROWS, one bit each, per

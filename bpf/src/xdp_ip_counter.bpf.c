@@ -77,27 +77,18 @@ struct {
 } generations_v6 SEC(".maps");
 
 /*
- * The overflow of a full generation, per slot: a sketch and the packet and
- * byte counts of each row that lost a source (at most XIC_SKETCH_ROWS rows,
- * allocated as they overflow), and one shared entry per slot for rows
- * beyond that (sketch_spill). Userspace reads and empties a slot's entries
- * after the flip that ended it.
+ * The overflow of full generations: a sketch and the packet and byte counts
+ * of each row that lost a source, by (row, slot), allocated as rows
+ * overflow (see struct xic_overflow_key); and one shared entry per slot for
+ * rows beyond them (overflow_spill). One hash for both slots: a lookup
+ * here is the flood's hot path, and a map-of-maps would cost one more.
  */
-struct overflow_rows {
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XIC_SKETCH_ROWS);
-	__type(key, struct xic_row);
+	__type(key, struct xic_overflow_key);
 	__type(value, struct xic_overflow);
-} overflow_0 SEC(".maps"), overflow_1 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__array(values, struct overflow_rows);
-} overflow SEC(".maps") = {
-	.values = { &overflow_0, &overflow_1 },
-};
+} overflow SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -651,17 +642,15 @@ static __always_inline void sketch_update(struct xic_overflow *row, const struct
 static __noinline int count_overflow(__u32 slot, __u32 row, __u64 h1, __u64 h2, __u64 bytes)
 {
 	struct source_hash h = { .h1 = h1, .h2 = h2 };
+	struct xic_overflow_key key = { .slot = slot & 1 };
 	struct xic_overflow *entry;
-	void *rows;
 	int err;
 
 	slot &= 1;
-	rows = bpf_map_lookup_elem(&overflow, &slot);
-	if (!rows)
-		return 0;
-	entry = bpf_map_lookup_elem(rows, &row);
+	*(__u32 *)&key.row = row;
+	entry = bpf_map_lookup_elem(&overflow, &key);
 	if (!entry) {
-		err = bpf_map_update_elem(rows, &row, &empty_overflow, BPF_NOEXIST);
+		err = bpf_map_update_elem(&overflow, &key, &empty_overflow, BPF_NOEXIST);
 		/* -EEXIST: another CPU made it; -E2BIG: beyond XIC_SKETCH_ROWS, counted in the spill. */
 		if (err == -E2BIG) {
 			struct xic_spilled_rows *spilled = bpf_map_lookup_elem(&spilled_rows, &slot);
@@ -677,7 +666,7 @@ static __noinline int count_overflow(__u32 slot, __u32 row, __u64 h1, __u64 h2, 
 				__sync_fetch_and_or(&spilled->words[word], 1ULL << (bit % 64));
 			entry = bpf_map_lookup_elem(&overflow_spill, &slot);
 		} else {
-			entry = bpf_map_lookup_elem(rows, &row);
+			entry = bpf_map_lookup_elem(&overflow, &key);
 		}
 		if (!entry)
 			return 0;

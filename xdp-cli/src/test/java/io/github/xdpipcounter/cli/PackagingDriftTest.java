@@ -52,7 +52,7 @@ class PackagingDriftTest {
      * cache, threads, GC) and the BPF maps, which the kernel charges to the cgroup:
      * preallocated generations of 104 (IPv4) and 120 (IPv6) bytes a record, two of
      * each network and a third for a moment while an ended one is replaced, and the
-     * overflow sketches (1,024 rows of 4 KiB per generation) with the recorded-keys
+     * overflow sketches (2,048 rows of 4 KiB for both generations) with the recorded-keys
      * filters, whatever the number of sources.
      */
     private static final long JVM_OUTSIDE_HEAP = 192 * MIB;

@@ -263,7 +263,7 @@ class PortScanIT {
      * received while the windows had room, when no window went unseen
      * between two scrapes. A frame that found a window full has no record;
      * xdp_ipc_sources_without_room_total counts it once per row for the
-     * first 1,024 full rows of a window (each row's sketch holds the one
+     * first 2,048 full rows of a window (each row's sketch holds the one
      * spoofed address), but the rows beyond share one sketch, which counts
      * distinct addresses: 1 per network however many rows. So it is
      * reported beside the records, not added up with them.

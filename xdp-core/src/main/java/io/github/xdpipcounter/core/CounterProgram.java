@@ -49,8 +49,7 @@ final class CounterProgram implements AutoCloseable {
                 PrefixTrie.hosts(maps.destinationHostsV4(), Network.IPV4),
                 PrefixTrie.hosts(maps.destinationHostsV6(), Network.IPV6));
         XicFlood flood = xic.flood();
-        OverflowReader overflows = new OverflowReader(new BpfMap[] {maps.overflow0(), maps.overflow1()},
-                maps.overflowSpill(), maps.spilledRows(), flood);
+        OverflowReader overflows = new OverflowReader(maps.overflow(), maps.overflowSpill(), maps.spilledRows(), flood);
         Generations.NetworkMaps v4 = new Generations.NetworkMaps(Network.IPV4, maps.generationsV4(), maxSources);
         Generations.NetworkMaps v6;
         try {

@@ -4,9 +4,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Collections;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,16 +24,16 @@ import io.github.xdpipcounter.core.internal.layout.XicOverflowLayout;
  * when no program run writes it.
  */
 final class OverflowReader {
-    /** Entries are 4 KiB each, and a slot holds at most 1,024. */
+    /** Entries are 4 KiB each. */
     private static final int READ_CHUNK = 64;
 
-    private final BpfMap[] rowsBySlot;
+    private final BpfMap rows;
     private final BpfMap spill;
     private final BpfMap spilledRows;
     private final XicFlood flood;
 
-    OverflowReader(BpfMap[] rowsBySlot, BpfMap spill, BpfMap spilledRows, XicFlood flood) {
-        this.rowsBySlot = rowsBySlot.clone();
+    OverflowReader(BpfMap rows, BpfMap spill, BpfMap spilledRows, XicFlood flood) {
+        this.rows = rows;
         this.spill = spill;
         this.spilledRows = spilledRows;
         this.flood = flood;
@@ -40,16 +42,25 @@ final class OverflowReader {
     /** The overflow of generation {@code slot}, which is then reset. */
     Overflow drain(int slot) {
         boolean[] full = {flood.full(slot, 0), flood.full(slot, 1)};
-        Map<Long, Overflow.Row> rows = new HashMap<>();
-        rowsBySlot[slot].readAll(ReadStrategy.BATCH, true, READ_CHUNK, (keys, values, n) -> {
-            for (int i = 0; i < n; i++) {
-                MemorySegment row = keys.asSlice((long) i * XicOverflowLayout.ROW_SIZE, XicOverflowLayout.ROW_SIZE);
-                MemorySegment value = values.asSlice((long) i * XicOverflowLayout.SIZE, XicOverflowLayout.SIZE);
-                Network network = Network.values()[XicOverflowLayout.network(row)];
-                rows.put(PortTally.key(network, XicOverflowLayout.transport(row), XicOverflowLayout.port(row)),
-                        row(value));
-            }
-        });
+        Map<Long, Overflow.Row> lost = new HashMap<>();
+        List<MemorySegment> ended = new ArrayList<>();
+        // Both slots share the map, and the other one is being written: read all, delete this slot's.
+        try (Arena keys = Arena.ofConfined()) {
+            rows.readAll(ReadStrategy.BATCH, false, READ_CHUNK, (chunk, values, n) -> {
+                for (int i = 0; i < n; i++) {
+                    MemorySegment key = chunk.asSlice((long) i * XicOverflowLayout.KEY_SIZE, XicOverflowLayout.KEY_SIZE);
+                    if (XicOverflowLayout.slot(key) != slot) {
+                        continue;
+                    }
+                    MemorySegment value = values.asSlice((long) i * XicOverflowLayout.SIZE, XicOverflowLayout.SIZE);
+                    Network network = Network.values()[XicOverflowLayout.network(key)];
+                    lost.put(PortTally.key(network, XicOverflowLayout.transport(key), XicOverflowLayout.port(key)),
+                            row(value));
+                    ended.add(keys.allocate(XicOverflowLayout.KEY_SIZE, 8).copyFrom(key));
+                }
+            });
+            ended.forEach(rows::delete);
+        }
         Overflow.Row spilled;
         Set<Long> spilledKeys = Set.of();
         try (Arena arena = Arena.ofConfined()) {
@@ -66,8 +77,8 @@ final class OverflowReader {
             }
         }
         flood.clear(slot);
-        return full[0] || full[1] || !rows.isEmpty() || spilled != null
-                ? new Overflow(full, Collections.unmodifiableMap(rows), spilled, spilledKeys) : Overflow.NONE;
+        return full[0] || full[1] || !lost.isEmpty() || spilled != null
+                ? new Overflow(full, Collections.unmodifiableMap(lost), spilled, spilledKeys) : Overflow.NONE;
     }
 
     /** The rows of a struct xic_spilled_rows, packed by {@link PortTally#key}. */

@@ -362,7 +362,7 @@ public final class Window {
 
     /**
      * Sources without room on rows beyond the program's budget of sketches
-     * per window (1,024 rows): they are counted in {@link #sourcesWithoutRoom()}
+     * per window (2,048 rows): they are counted in {@link #sourcesWithoutRoom()}
      * and their packets in the totals, but no row carries them.
      *
      * @return the estimate, rounded; 0 when every overflowed row had a sketch

@@ -131,23 +131,23 @@ class OverflowSketchTest {
         try (CounterProgram program = CounterProgram.load(1)) {
             byte[] first = {(byte) 198, 51, 100, 1};
             program.program().testRun(udpFrom(first, 1));
-            // 1,100 more rows, three new sources each: 1,024 get a sketch of their own.
-            int rows = 1_100;
+            // 2,100 more rows, three new sources each: 2,048 get a sketch of their own.
+            int rows = 2_100;
             for (int port = 2; port < 2 + rows; port++) {
                 for (int n = 0; n < 3; n++) {
                     program.program().testRun(udpFrom(new byte[] {10, (byte) (port >> 8), (byte) port, (byte) n}, port));
                 }
             }
             Window window = program.completeWindow();
-            // Every row that lost sources is marked: 1,024 with a sketch, the rest as lower bounds.
+            // Every row that lost sources is marked: 2,048 with a sketch, the rest as lower bounds.
             long estimatedRows = window.portActivity().stream().filter(PortActivity::estimated).count();
             assertThat(estimatedRows).isEqualTo(rows);
             assertThat(window.activity(Network.IPV4, Transport.UDP, 1).estimated()).isFalse();
             assertThat(window.countedPackets()).isEqualTo(1 + 3L * rows);
-            assertThat(window.unattributedPackets()).isEqualTo(3L * (rows - 1024));
+            assertThat(window.unattributedPackets()).isEqualTo(3L * (rows - 2048));
             long attributed = window.portActivity().stream().mapToLong(PortActivity::packets).sum();
             assertThat(attributed + window.unattributedPackets()).isEqualTo(window.countedPackets());
-            assertThat((double) window.unattributedSourcesWithoutRoom()).isCloseTo(3 * (rows - 1024), within(10.0));
+            assertThat((double) window.unattributedSourcesWithoutRoom()).isCloseTo(3 * (rows - 2048), within(10.0));
             assertThat((double) window.sourcesWithoutRoom()).isCloseTo(3 * rows, within(3 * SIGMA * 3 * rows));
         }
     }

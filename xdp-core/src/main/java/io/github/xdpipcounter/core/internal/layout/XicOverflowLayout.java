@@ -5,13 +5,14 @@ import java.lang.foreign.ValueLayout;
 
 import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
 import io.github.xdpipcounter.core.internal.libbpf.xic_overflow;
+import io.github.xdpipcounter.core.internal.libbpf.xic_overflow_key;
 import io.github.xdpipcounter.core.internal.libbpf.xic_recorded;
 import io.github.xdpipcounter.core.internal.libbpf.xic_row;
 import io.github.xdpipcounter.core.internal.libbpf.xic_spilled_rows;
 
 /**
  * The overflow of a full generation as the program lays it out: {@code struct
- * xic_row} keys, {@code struct xic_overflow} values (packets, bytes and the
+ * xic_overflow_key} keys (a row and a slot), {@code struct xic_overflow} values (packets, bytes and the
  * HyperLogLog registers of the sources that found no room), the size of a
  * slot's {@code struct xic_recorded} filter, and the sketch parameters the
  * header fixes.
@@ -23,7 +24,9 @@ public final class XicOverflowLayout {
     public static final long SEED = LibBpf.XIC_SKETCH_SEED();
     /** Registers per sketch, one byte each. */
     public static final int REGISTERS = 1 << LG_K;
-    public static final int ROW_SIZE = (int) xic_row.sizeof();
+    /** The size of a {@code struct xic_overflow_key}: a row and its generation's slot. */
+    public static final int KEY_SIZE = (int) xic_overflow_key.sizeof();
+    private static final long ROW = xic_overflow_key.row$offset();
     public static final int SIZE = (int) xic_overflow.sizeof();
     public static final int RECORDED_SIZE = (int) xic_recorded.sizeof();
     /** The size of a slot's {@code struct xic_spilled_rows}: one bit per possible row. */
@@ -32,19 +35,24 @@ public final class XicOverflowLayout {
     private XicOverflowLayout() {
     }
 
-    /** The row's destination port (or ICMP type). */
-    public static int port(MemorySegment row) {
-        return Short.toUnsignedInt(xic_row.port(row));
+    /** The key's generation slot. */
+    public static int slot(MemorySegment key) {
+        return xic_overflow_key.slot(key);
     }
 
-    /** The row's enum xic_transport code. */
-    public static int transport(MemorySegment row) {
-        return Byte.toUnsignedInt(xic_row.transport(row));
+    /** The key's destination port (or ICMP type). */
+    public static int port(MemorySegment key) {
+        return Short.toUnsignedInt(key.get(ValueLayout.JAVA_SHORT_UNALIGNED, ROW + xic_row.port$offset()));
     }
 
-    /** The row's network: 0 for IPv4, 1 for IPv6. */
-    public static int network(MemorySegment row) {
-        return Byte.toUnsignedInt(xic_row.network(row));
+    /** The key's enum xic_transport code. */
+    public static int transport(MemorySegment key) {
+        return Byte.toUnsignedInt(key.get(ValueLayout.JAVA_BYTE, ROW + xic_row.transport$offset()));
+    }
+
+    /** The key's network: 0 for IPv4, 1 for IPv6. */
+    public static int network(MemorySegment key) {
+        return Byte.toUnsignedInt(key.get(ValueLayout.JAVA_BYTE, ROW + xic_row.network$offset()));
     }
 
     public static long packets(MemorySegment overflow) {
