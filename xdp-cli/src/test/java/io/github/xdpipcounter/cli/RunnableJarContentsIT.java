@@ -40,7 +40,8 @@ class RunnableJarContentsIT {
             "org/yaml", "org.yaml",
             "io/prometheus", "io.prometheus",
             "picocli", "info.picocli",
-            "org/springframework", "org.springframework.security");
+            "org/springframework", "org.springframework.security",
+            "org/apache/datasketches", "org.apache.datasketches");
     private static final Pattern THIRD_PARTY_LINE = Pattern.compile("^\\s+\\((.+?)\\) .* \\(([^:]+):([^:]+):.*$");
 
     @Test

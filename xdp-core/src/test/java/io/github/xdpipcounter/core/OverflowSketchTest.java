@@ -80,6 +80,24 @@ class OverflowSketchTest {
     }
 
     @Test
+    void everyWindowHasItsWholeCapacityWhetherItsGenerationWasReplacedOrEmptied() {
+        try (CounterProgram program = CounterProgram.load(1024)) {
+            List<byte[]> sources = addresses(4, 2_000, 3);
+            // Few records (the ended generation is emptied in place), then full ones (it is replaced).
+            for (int sent : new int[] {100, 100, 100, 2_000, 2_000, 100, 2_000, 2_000, 2_000}) {
+                for (byte[] source : sources.subList(0, sent)) {
+                    program.program().testRun(udpFrom(source));
+                }
+                program.tick();
+                Window window = program.completeWindow();
+                assertThat(window.sourceCount()).as("records of a window of %d sources", sent)
+                        .isEqualTo(Math.min(sent, 1024));
+                assertThat(window.capacityExceeded()).isEqualTo(sent > 1024);
+            }
+        }
+    }
+
+    @Test
     void kernelRegistersEqualDataSketchesRegistersForIpv4AndIpv6() {
         for (int length : new int[] {4, 16}) {
             try (CounterProgram program = CounterProgram.load(1)) {
