@@ -84,12 +84,16 @@ public final class Window {
         this.sourcesTimedOutside = outside;
         long withoutRoom = 0;
         Map<Long, SourceSketch> sketches = new HashMap<>();
+        // Each overflowed row's estimate: of its sources without room until a record is added to it.
+        Map<Long, Double> estimates = new HashMap<>();
         for (Map.Entry<Long, Overflow.Row> row : overflow.rows().entrySet()) {
             Overflow.Row lost = row.getValue();
             tally.addTraffic(row.getKey(), lost.packets(), lost.bytes());
             packets += lost.packets();
             bytes += lost.bytes();
-            withoutRoom += Math.round(lost.sketch().estimate());
+            double lostEstimate = lost.sketch().estimate();
+            withoutRoom += Math.round(lostEstimate);
+            estimates.put(row.getKey(), lostEstimate);
             SourceSketch sketch = new SourceSketch();
             sketch.merge(lost.sketch());
             sketches.put(row.getKey(), sketch);
@@ -111,6 +115,7 @@ public final class Window {
                     SourceSketch sketch = sketches.get(table.portKey(i));
                     if (sketch != null) {
                         table.addAddressTo(sketch, i);
+                        estimates.remove(table.portKey(i));
                     }
                 }
             }
@@ -122,8 +127,9 @@ public final class Window {
                 long key = PortTally.key(a.network(), a.transport(), a.port());
                 SourceSketch sketch = sketches.get(key);
                 if (sketch != null) {
+                    Double lostOnly = estimates.get(key);
                     return new PortActivity(a.network(), a.transport(), a.port(),
-                            Math.round(sketch.estimate()), a.packets(), a.bytes(), true);
+                            Math.round(lostOnly != null ? lostOnly : sketch.estimate()), a.packets(), a.bytes(), true);
                 }
                 // Beyond the sketch budget: its records only, a lower bound, marked as not exact.
                 return overflow.spilledRows().contains(key) ? new PortActivity(a.network(), a.transport(), a.port(),
