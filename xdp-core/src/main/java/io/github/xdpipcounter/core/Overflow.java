@@ -1,7 +1,8 @@
 package io.github.xdpipcounter.core;
 
 import java.util.Map;
-import java.util.Set;
+import java.util.BitSet;
+import java.util.stream.LongStream;
 
 /**
  * What one window's generations could not record: whether each network's
@@ -12,11 +13,30 @@ import java.util.Set;
  * @param full        by {@link Network#ordinal()}: the generation refused a record
  * @param rows        the rows that lost sources
  * @param spill       the rows beyond the budget, together; null when there were none
- * @param spilledRows which rows those were
+ * @param spilledRows which rows those were: bit (network * transports + transport) * 65,536 + port,
+ *                    as the program sets them (struct xic_spilled_rows)
  */
-record Overflow(boolean[] full, Map<Long, Row> rows, Row spill, Set<Long> spilledRows) {
+record Overflow(boolean[] full, Map<Long, Row> rows, Row spill, BitSet spilledRows) {
     /** Nothing overflowed. */
-    static final Overflow NONE = new Overflow(new boolean[2], Map.of(), null, Set.of());
+    static final Overflow NONE = new Overflow(new boolean[2], Map.of(), null, new BitSet());
+    private static final int ROWS_PER_NETWORK = Transport.values().length * 65_536;
+
+    /** Whether the row (packed by {@link PortTally#key}) spilled. */
+    boolean spilled(long key) {
+        return spilledRows.get(bit(key));
+    }
+
+    /** The spilled rows, packed by {@link PortTally#key}. */
+    LongStream spilledKeys() {
+        return spilledRows.stream().mapToLong(bit -> PortTally.key(Network.values()[bit / ROWS_PER_NETWORK],
+                (bit % ROWS_PER_NETWORK) >>> 16, bit & 0xffff));
+    }
+
+    private static int bit(long key) {
+        int network = (int) (key >>> 32);
+        int transport = (int) (key >>> 16) & 0xffff;
+        return network * ROWS_PER_NETWORK + transport * 65_536 + (int) (key & 0xffff);
+    }
 
     /**
      * @param packets  packets of sources without a record

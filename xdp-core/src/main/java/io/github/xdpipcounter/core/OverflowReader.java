@@ -3,14 +3,12 @@ package io.github.xdpipcounter.core;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Collections;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.github.xdpipcounter.core.bpf.BpfMap;
 import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
@@ -62,7 +60,7 @@ final class OverflowReader {
             ended.forEach(rows::delete);
         }
         Overflow.Row spilled;
-        Set<Long> spilledKeys = Set.of();
+        BitSet spilledKeys = new BitSet();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocateFrom(ValueLayout.JAVA_INT, slot);
             MemorySegment value = arena.allocate(XicOverflowLayout.SIZE, 8);
@@ -72,7 +70,7 @@ final class OverflowReader {
                 spill.update(key, arena.allocate(XicOverflowLayout.SIZE, 8));
                 MemorySegment bits = arena.allocate(XicOverflowLayout.SPILLED_ROWS_SIZE, 8);
                 spilledRows.lookup(key, bits);
-                spilledKeys = rowKeys(bits);
+                spilledKeys = BitSet.valueOf(bits.toArray(ValueLayout.JAVA_LONG));
                 spilledRows.update(key, arena.allocate(XicOverflowLayout.SPILLED_ROWS_SIZE, 8));
             }
         }
@@ -81,17 +79,6 @@ final class OverflowReader {
                 ? new Overflow(full, Collections.unmodifiableMap(lost), spilled, spilledKeys) : Overflow.NONE;
     }
 
-    /** The rows of a struct xic_spilled_rows, packed by {@link PortTally#key}. */
-    private static Set<Long> rowKeys(MemorySegment bits) {
-        Set<Long> keys = new HashSet<>();
-        BitSet set = BitSet.valueOf(bits.toArray(ValueLayout.JAVA_LONG));
-        int perNetwork = Transport.values().length * 65_536;
-        for (int bit = set.nextSetBit(0); bit >= 0; bit = set.nextSetBit(bit + 1)) {
-            Network network = Network.values()[bit / perNetwork];
-            keys.add(PortTally.key(network, (bit % perNetwork) >>> 16, bit & 0xffff));
-        }
-        return Collections.unmodifiableSet(keys);
-    }
 
     private static Overflow.Row row(MemorySegment value) {
         return new Overflow.Row(XicOverflowLayout.packets(value), XicOverflowLayout.bytes(value),

@@ -98,10 +98,8 @@ public final class Window {
             sketch.merge(lost.sketch());
             sketches.put(row.getKey(), sketch);
         }
-        for (long spilled : overflow.spilledRows()) {
-            // A row beyond the sketch budget may have no record: it is listed all the same.
-            tally.addTraffic(spilled, 0, 0);
-        }
+        // A row beyond the sketch budget may have no record: it is listed all the same.
+        overflow.spilledKeys().forEach(spilled -> tally.addTraffic(spilled, 0, 0));
         if (overflow.spill() != null) {
             packets += overflow.spill().packets();
             bytes += overflow.spill().bytes();
@@ -132,7 +130,7 @@ public final class Window {
                             Math.round(lostOnly != null ? lostOnly : sketch.estimate()), a.packets(), a.bytes(), true);
                 }
                 // Beyond the sketch budget: its records only, a lower bound, marked as not exact.
-                return overflow.spilledRows().contains(key) ? new PortActivity(a.network(), a.transport(), a.port(),
+                return overflow.spilled(key) ? new PortActivity(a.network(), a.transport(), a.port(),
                         a.uniqueSources(), a.packets(), a.bytes(), true) : a;
             });
         }

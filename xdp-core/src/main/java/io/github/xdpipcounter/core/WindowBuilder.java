@@ -5,9 +5,9 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.xdpipcounter.core.internal.layout.XicKeyLayout;
@@ -157,7 +157,7 @@ public final class WindowBuilder {
         long inserted = v4.count() + v6.count();
         return new Window(sequence, end, START_NANOS, endNanos, v4.build(), v6.build(),
                 new Statistics(Arrays.copyOf(ignored, ignored.length), inserted, 0),
-                full[0] || full[1] ? new Overflow(full.clone(), Map.copyOf(overflow), null, Set.of()) : Overflow.NONE);
+                full[0] || full[1] ? new Overflow(full.clone(), Map.copyOf(overflow), null, new BitSet()) : Overflow.NONE);
     }
 
     /** The address's bytes; {@code ::ffff:192.0.2.1} stays 16 bytes. */
