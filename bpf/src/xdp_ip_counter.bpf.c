@@ -493,16 +493,12 @@ static __always_inline void add_to(struct xic_record *rec, __u64 bytes, __u64 no
 	rec->last_seen_ns = now;
 }
 
-static __always_inline void count_stat(__u32 *slot, int inserted)
+static __always_inline void count_insert_failed(__u32 *slot)
 {
-	/* Only the miss path pays for the statistics lookup. */
+	/* Only a failed insert pays for the statistics lookup. */
 	struct xic_stats *st = bpf_map_lookup_elem(&stats, slot);
 
-	if (!st)
-		return;
-	if (inserted)
-		st->inserted++;
-	else
+	if (st)
 		st->insert_failed++;
 }
 
@@ -738,10 +734,8 @@ static __always_inline int count_in(void *generations, const void *key, __u32 *s
 		};
 
 		err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);
-		if (!err) {
-			count_stat(slot, 1);
+		if (!err)
 			return 0;
-		}
 		/* Another CPU created the record first: count into that one. */
 		if (err == -EEXIST) {
 			rec = bpf_map_lookup_elem(generation, key);
@@ -753,7 +747,7 @@ static __always_inline int count_in(void *generations, const void *key, __u32 *s
 		if (err == -E2BIG)
 			xic.flood.full[s][ipv6] = 1;
 		else
-			count_stat(slot, 0);
+			count_insert_failed(slot);
 	}
 	if (!hashed)
 		hash_source(ipv6, saddr, &h);

@@ -151,8 +151,6 @@ final class Generations {
     /** Windows completed so far: the last one's sequence number. */
     private long windows;
     private boolean closed;
-    /** Records deleted by {@link #changeSources}, by slot, since that generation was last drained. */
-    private final long[] forgotten = new long[2];
 
     /** The program counts into slot 0 from {@code startNanos} on. */
     Generations(ProgramGlobals globals, NetworkMaps v4, NetworkMaps v6, StatisticsReader statistics,
@@ -188,8 +186,7 @@ final class Generations {
         SourceTable sourcesV6 = read(v6, ended, strategy);
         Overflow overflow = overflows.drain(ended);
         recordedKeys.reset(ended);
-        Statistics counted = statistics.drain(ended).lessDeleted(forgotten[ended]);
-        forgotten[ended] = 0;
+        Statistics counted = statistics.drain(ended);
         int recordsV4 = sourcesV4.count();
         int recordsV6 = sourcesV6.count();
         renewal = renewer.submit(() -> {
@@ -216,12 +213,12 @@ final class Generations {
         }
         waitForRunningPrograms(slot);
         for (NetworkMaps maps : new NetworkMaps[] {v4, v6}) {
-            forgotten[slot] += forget(maps.generation(slot), maps.network(), counted);
+            forget(maps.generation(slot), maps.network(), counted);
         }
     }
 
-    /** Deletes the records of {@code generation} whose source {@code counted} refuses; returns how many. */
-    private static int forget(BpfMap generation, Network network, BiPredicate<Network, byte[]> counted) {
+    /** Deletes the records of {@code generation} whose source {@code counted} refuses. */
+    private static void forget(BpfMap generation, Network network, BiPredicate<Network, byte[]> counted) {
         // The key starts with the source address (struct xic_key_v4 / _v6).
         int addressLength = network.addressLength();
         try (Arena arena = Arena.ofConfined()) {
@@ -234,13 +231,7 @@ final class Generations {
                 }
                 previous = arena.allocate(generation.info().keySize(), 8).copyFrom(next);
             }
-            int deleted = 0;
-            for (MemorySegment key : refused) {
-                if (generation.delete(key)) {
-                    deleted++;
-                }
-            }
-            return deleted;
+            refused.forEach(generation::delete);
         }
     }
 

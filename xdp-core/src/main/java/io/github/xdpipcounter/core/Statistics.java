@@ -9,23 +9,14 @@ import java.util.Arrays;
  */
 public final class Statistics {
     private final long[] ignored;
-    private final long inserted;
     private final long insertFailed;
 
-    Statistics(long[] ignored, long inserted, long insertFailed) {
+    Statistics(long[] ignored, long insertFailed) {
         if (ignored.length != IgnoreReason.values().length) {
             throw new IllegalArgumentException("expected " + IgnoreReason.values().length + " ignore counters");
         }
         this.ignored = ignored.clone();
-        this.inserted = inserted;
         this.insertFailed = insertFailed;
-    }
-
-    /** These statistics less {@code records} records created and then deleted by userspace (not evicted). */
-    Statistics lessDeleted(long records) {
-        long[] all = new long[ignored.length];
-        System.arraycopy(ignored, 0, all, 0, all.length);
-        return new Statistics(all, Math.max(0, inserted - records), insertFailed);
     }
 
     /**
@@ -48,16 +39,9 @@ public final class Statistics {
     }
 
     /**
-     * Source records the program created; more than the window holds means some were evicted.
-     *
-     * @return the records
-     */
-    public long inserted() {
-        return inserted;
-    }
-
-    /**
-     * Source records the program could not create (their packets were not counted).
+     * Source records the program could not create for another reason than
+     * room (a full generation is not a failure: see
+     * {@link Window#capacityExceeded()}); their packets are in the row's overflow.
      *
      * @return the records
      */
@@ -68,12 +52,12 @@ public final class Statistics {
     @Override
     public boolean equals(Object o) {
         return o instanceof Statistics s && Arrays.equals(ignored, s.ignored)
-                && inserted == s.inserted && insertFailed == s.insertFailed;
+                && insertFailed == s.insertFailed;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(ignored) + Long.hashCode(inserted) * 17 + Long.hashCode(insertFailed);
+        return 31 * Arrays.hashCode(ignored) + Long.hashCode(insertFailed);
     }
 
     @Override
@@ -82,6 +66,6 @@ public final class Statistics {
         for (IgnoreReason r : IgnoreReason.values()) {
             sb.append(r.label()).append('=').append(ignored(r)).append(", ");
         }
-        return sb.append("inserted=").append(inserted).append(", insert_failed=").append(insertFailed).append(']').toString();
+        return sb.append("insert_failed=").append(insertFailed).append(']').toString();
     }
 }

@@ -47,7 +47,7 @@ final class StatisticsReader {
             for (XicIgnoreReason reason : XicIgnoreReason.values()) {
                 ignored[IgnoreReason.of(reason).code()] = sum.ignored()[reason.code()];
             }
-            return new Statistics(ignored, sum.inserted(), sum.insertFailed());
+            return new Statistics(ignored, sum.insertFailed());
         }
     }
 }

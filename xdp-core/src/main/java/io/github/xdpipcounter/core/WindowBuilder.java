@@ -154,9 +154,8 @@ public final class WindowBuilder {
      * @return a window holding every source added
      */
     public Window build() {
-        long inserted = v4.count() + v6.count();
         return new Window(sequence, end, START_NANOS, endNanos, v4.build(), v6.build(),
-                new Statistics(Arrays.copyOf(ignored, ignored.length), inserted, 0),
+                new Statistics(Arrays.copyOf(ignored, ignored.length), 0),
                 full[0] || full[1] ? new Overflow(full.clone(), Map.copyOf(overflow), null, new BitSet()) : Overflow.NONE);
     }
 

@@ -10,10 +10,9 @@ import io.github.xdpipcounter.core.internal.libbpf.xic_stats;
  * summed over CPUs.
  *
  * @param ignored      packets passed uncounted, indexed by enum xic_ignore_reason
- * @param inserted     source records created
  * @param insertFailed source records that could not be created
  */
-public record XicStats(long[] ignored, long inserted, long insertFailed) {
+public record XicStats(long[] ignored, long insertFailed) {
 
     /**
      * Sums the per-CPU values of one element of a per-CPU array map, as
@@ -22,16 +21,14 @@ public record XicStats(long[] ignored, long inserted, long insertFailed) {
      */
     public static XicStats sum(MemorySegment perCpuValues, int cpus, long stride) {
         long[] ignored = new long[(int) xic_stats.ignored$dimensions()[0]];
-        long inserted = 0;
         long insertFailed = 0;
         for (int cpu = 0; cpu < cpus; cpu++) {
             MemorySegment stats = perCpuValues.asSlice(cpu * stride, xic_stats.sizeof());
             for (int reason = 0; reason < ignored.length; reason++) {
                 ignored[reason] += xic_stats.ignored(stats, reason);
             }
-            inserted += xic_stats.inserted(stats);
             insertFailed += xic_stats.insert_failed(stats);
         }
-        return new XicStats(ignored, inserted, insertFailed);
+        return new XicStats(ignored, insertFailed);
     }
 }

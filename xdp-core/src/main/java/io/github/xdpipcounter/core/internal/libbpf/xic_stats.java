@@ -16,7 +16,6 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * {@snippet lang=c :
  * struct xic_stats {
  *     __u64 ignored[8];
- *     __u64 inserted;
  *     __u64 insert_failed;
  * }
  * }
@@ -29,7 +28,6 @@ public class xic_stats {
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
         MemoryLayout.sequenceLayout(8, LibBpf.C_LONG_LONG).withName("ignored"),
-        LibBpf.C_LONG_LONG.withName("inserted"),
         LibBpf.C_LONG_LONG.withName("insert_failed")
     ).withName("xic_stats");
 
@@ -115,50 +113,6 @@ public class xic_stats {
      */
     public static void ignored(MemorySegment struct, long index0, long fieldValue) {
         ignored$ELEM_HANDLE.set(struct, ignored$OFFSET, index0, fieldValue);
-    }
-
-    private static final OfLong inserted$LAYOUT = (OfLong)$LAYOUT.select(groupElement("inserted"));
-
-    /**
-     * Layout for field:
-     * {@snippet lang=c :
-     * __u64 inserted
-     * }
-     */
-    public static final OfLong inserted$layout() {
-        return inserted$LAYOUT;
-    }
-
-    private static final long inserted$OFFSET = $LAYOUT.byteOffset(groupElement("inserted"));
-
-    /**
-     * Offset for field:
-     * {@snippet lang=c :
-     * __u64 inserted
-     * }
-     */
-    public static final long inserted$offset() {
-        return inserted$OFFSET;
-    }
-
-    /**
-     * Getter for field:
-     * {@snippet lang=c :
-     * __u64 inserted
-     * }
-     */
-    public static long inserted(MemorySegment struct) {
-        return struct.get(inserted$LAYOUT, inserted$OFFSET);
-    }
-
-    /**
-     * Setter for field:
-     * {@snippet lang=c :
-     * __u64 inserted
-     * }
-     */
-    public static void inserted(MemorySegment struct, long fieldValue) {
-        struct.set(inserted$LAYOUT, inserted$OFFSET, fieldValue);
     }
 
     private static final OfLong insert_failed$LAYOUT = (OfLong)$LAYOUT.select(groupElement("insert_failed"));
