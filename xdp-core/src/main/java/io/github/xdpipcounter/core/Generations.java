@@ -105,7 +105,7 @@ final class Generations {
          * which holds {@code records}. Creating a map costs time in proportion
          * to its capacity, deleting in proportion to the records: a fresh map
          * takes the place of a generation more than a quarter full (the kernel
-         * frees the old one whole), a fuller one's records are deleted, and so
+         * frees the old one whole), a less full one's records are deleted, and so
          * is every record when the kernel has no memory for a fresh map.
          */
         void renew(int slot, int records, ReadStrategy strategy) {
