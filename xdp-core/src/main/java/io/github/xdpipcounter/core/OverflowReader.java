@@ -17,9 +17,10 @@ import io.github.xdpipcounter.core.internal.layout.XicOverflowLayout;
 
 /**
  * Reads what an ended generation could not record, and resets that
- * generation's overflow state (the full flags, the rows' sketches and the
- * spill) before the program uses the slot again. Called by {@link Generations} after the flip that ended the slot,
- * when no program run writes it.
+ * generation's overflow state (the full flags, the rows' sketches, the
+ * spill and its rows) before the program uses the slot again. Called by
+ * {@link Generations} after the flip that ended the slot, when no program
+ * run writes it.
  */
 final class OverflowReader {
     /** Entries are 4 KiB each. */
@@ -78,7 +79,6 @@ final class OverflowReader {
         return full[0] || full[1] || !lost.isEmpty() || spilled != null
                 ? new Overflow(full, Collections.unmodifiableMap(lost), spilled, spilledKeys) : Overflow.NONE;
     }
-
 
     private static Overflow.Row row(MemorySegment value) {
         return new Overflow.Row(XicOverflowLayout.packets(value), XicOverflowLayout.bytes(value),

@@ -27,7 +27,7 @@ final class RecordedKeysFilter {
 
     private final BpfMap recorded;
     private final XicFlood flood;
-    /** The bits set so far, by slot: both networks' share a slot's filter. Null while none are. */
+    /** The bits set so far, by slot: both networks share a slot's filter. Null while none are. */
     private final long[][] bySlot = new long[2][];
 
     RecordedKeysFilter(BpfMap recorded, XicFlood flood) {
