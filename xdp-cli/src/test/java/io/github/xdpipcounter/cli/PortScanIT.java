@@ -304,6 +304,9 @@ class PortScanIT {
         long largestHeap = peakHeap.bytes();
         long peakResident = usage.residentBytes();
         Map<String, Double> samples = first;
+        CompletableFuture<ProcessUsage.LiveHeap> heap = null;
+        double heapWindow = Double.NaN;
+        int heapRecords = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (Double.isNaN(lastScanWindow) || samples.get("xdp_ipc_windows_total") < lastScanWindow) {
             if (System.nanoTime() > deadline) {
@@ -325,20 +328,36 @@ class PortScanIT {
             if (windows > windowsBefore) {
                 recordsPerWindow.put(windows, (long) records);
             }
-            if (records > peakWindowRecords) {
-                ProcessUsage.LiveHeap heap = usage.liveHeap();
-                largestHeap = Math.max(largestHeap, heap.bytes());
-                // jcmd takes a while to attach: the figure is this window's only if no other completed meanwhile.
-                if (scrape().get("xdp_ipc_windows_total") == windows) {
-                    peakWindowRecords = records;
-                    peakHeap = heap;
+            if (heap != null && heap.isDone()) {
+                ProcessUsage.LiveHeap measured = heap.join();
+                largestHeap = Math.max(largestHeap, measured.bytes());
+                // jcmd takes a while: the figure is that window's only if no other completed meanwhile.
+                if (windows == heapWindow) {
+                    peakWindowRecords = heapRecords;
+                    peakHeap = measured;
                 }
+                heap = null;
+            }
+            if (heap == null && records > peakWindowRecords) {
+                // Measured beside the scrapes, not between them: jcmd can take seconds on a loaded machine,
+                // and a scrape loop that waits for it misses whole windows.
+                heap = CompletableFuture.supplyAsync(usage::liveHeap);
+                heapWindow = windows;
+                heapRecords = records;
             }
             peakResident = Math.max(peakResident, usage.residentBytes());
             if (sent && Double.isNaN(lastScanWindow)) {
                 // Scraped after the last frame went, with W windows reported: window W + 1 may have ended and
                 // still be read, so the last frame is in window W + 2 at the latest.
                 lastScanWindow = windows + 2;
+            }
+        }
+        if (heap != null) {
+            ProcessUsage.LiveHeap measured = heap.get(30, TimeUnit.SECONDS);
+            largestHeap = Math.max(largestHeap, measured.bytes());
+            if (scrape().get("xdp_ipc_windows_total") == heapWindow) {
+                peakWindowRecords = heapRecords;
+                peakHeap = measured;
             }
         }
         Delivery delivery = new Delivery(sender.get(1, TimeUnit.SECONDS), receivedPackets() - receivedBefore,
