@@ -485,11 +485,37 @@ static __always_inline __u32 key_tail(const struct counted *pkt)
 #endif
 }
 
+#define BYTES_MASK ((1ULL << XIC_BYTES_BITS) - 1)
+#define ONE_PACKET (1ULL << XIC_BYTES_BITS)
+
+/*
+ * Notes a wrap of the packets field, or of the bytes field into it (see
+ * struct xic_record): at most once per 2^24 packets or 2^40 bytes of one
+ * source in one window, so out of line.
+ */
+static __noinline int count_wraps(struct xic_record *rec, __u64 old, __u64 bytes)
+{
+	__u64 carry = ((old & BYTES_MASK) + bytes) >> XIC_BYTES_BITS;
+
+	if ((old >> XIC_BYTES_BITS) + 1 + carry > (~0ULL >> XIC_BYTES_BITS))
+		__sync_fetch_and_add(&rec->packet_wraps, 1);
+	if (carry) {
+		__sync_fetch_and_add(&rec->byte_carries, 1);
+		/* Take back the carry's packet; a packets field at 0 wraps down. */
+		old = __sync_fetch_and_add(&rec->counts, -ONE_PACKET);
+		if (!(old >> XIC_BYTES_BITS))
+			__sync_fetch_and_add(&rec->packet_wraps, -1);
+	}
+	return 0;
+}
+
 static __always_inline void add_to(struct xic_record *rec, __u64 bytes, __u64 now)
 {
-	/* Atomic: two CPUs may count the same source at once. */
-	__sync_fetch_and_add(&rec->packets, 1);
-	__sync_fetch_and_add(&rec->bytes, bytes);
+	/* Atomic: two CPUs may count the same source at once. One add for both counts. */
+	__u64 old = __sync_fetch_and_add(&rec->counts, ONE_PACKET + bytes);
+
+	if ((old & BYTES_MASK) + bytes > BYTES_MASK || (old >> XIC_BYTES_BITS) == (~0ULL >> XIC_BYTES_BITS))
+		count_wraps(rec, old, bytes);
 	rec->last_seen_ns = now;
 }
 
@@ -730,7 +756,7 @@ static __always_inline int count_in(void *generations, const void *key, __u32 *s
 		return err;
 	if (!full && generation) {
 		struct xic_record fresh = {
-			.packets = 1, .bytes = bytes, .first_seen_ns = now, .last_seen_ns = now,
+			.counts = ONE_PACKET + bytes, .first_seen_ns = now, .last_seen_ns = now,
 		};
 
 		err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);

@@ -110,11 +110,11 @@ final class SourceTable {
     }
 
     long packets(int i) {
-        return recordField(i, XicRecordLayout.PACKETS);
+        return XicRecordLayout.packets(recordSegment, (long) i * XicRecordLayout.SIZE);
     }
 
     long bytes(int i) {
-        return recordField(i, XicRecordLayout.BYTES);
+        return XicRecordLayout.bytes(recordSegment, (long) i * XicRecordLayout.SIZE);
     }
 
     long firstSeenNanos(int i) {

@@ -2,7 +2,6 @@ package io.github.xdpipcounter.core;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 import io.github.xdpipcounter.core.bpf.BpfMap;
 import io.github.xdpipcounter.core.internal.layout.XicRecordLayout;
@@ -30,7 +29,7 @@ final class WindowInProgress {
             MemorySegment key = arena.allocate(generation.info().keySize(), 8);
             SourceTable.keyLayout(network).write(key, address, port, transport.code());
             MemorySegment record = arena.allocate(XicRecordLayout.SIZE, 8);
-            return generation.lookup(key, record) ? record.get(ValueLayout.JAVA_LONG, XicRecordLayout.PACKETS) : 0;
+            return generation.lookup(key, record) ? XicRecordLayout.packets(record, 0) : 0;
         }
     }
 }

@@ -267,6 +267,15 @@ public class LibBpf extends LibBpf$shared {
     public static int MAP_SHARED() {
         return MAP_SHARED;
     }
+    private static final int XIC_BYTES_BITS = (int)40L;
+    /**
+     * {@snippet lang=c :
+     * #define XIC_BYTES_BITS 40
+     * }
+     */
+    public static int XIC_BYTES_BITS() {
+        return XIC_BYTES_BITS;
+    }
     private static final int XIC_SKETCH_LG_K = (int)12L;
     /**
      * {@snippet lang=c :

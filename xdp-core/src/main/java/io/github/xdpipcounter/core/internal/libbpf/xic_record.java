@@ -15,8 +15,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
 /**
  * {@snippet lang=c :
  * struct xic_record {
- *     __u64 packets;
- *     __u64 bytes;
+ *     __u64 counts;
+ *     __s32 packet_wraps;
+ *     __u32 byte_carries;
  *     __u64 first_seen_ns;
  *     __u64 last_seen_ns;
  * }
@@ -29,8 +30,9 @@ public class xic_record {
     }
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
-        LibBpf.C_LONG_LONG.withName("packets"),
-        LibBpf.C_LONG_LONG.withName("bytes"),
+        LibBpf.C_LONG_LONG.withName("counts"),
+        LibBpf.C_INT.withName("packet_wraps"),
+        LibBpf.C_INT.withName("byte_carries"),
         LibBpf.C_LONG_LONG.withName("first_seen_ns"),
         LibBpf.C_LONG_LONG.withName("last_seen_ns")
     ).withName("xic_record");
@@ -42,92 +44,136 @@ public class xic_record {
         return $LAYOUT;
     }
 
-    private static final OfLong packets$LAYOUT = (OfLong)$LAYOUT.select(groupElement("packets"));
+    private static final OfLong counts$LAYOUT = (OfLong)$LAYOUT.select(groupElement("counts"));
 
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * __u64 packets
+     * __u64 counts
      * }
      */
-    public static final OfLong packets$layout() {
-        return packets$LAYOUT;
+    public static final OfLong counts$layout() {
+        return counts$LAYOUT;
     }
 
-    private static final long packets$OFFSET = $LAYOUT.byteOffset(groupElement("packets"));
+    private static final long counts$OFFSET = $LAYOUT.byteOffset(groupElement("counts"));
 
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * __u64 packets
+     * __u64 counts
      * }
      */
-    public static final long packets$offset() {
-        return packets$OFFSET;
+    public static final long counts$offset() {
+        return counts$OFFSET;
     }
 
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * __u64 packets
+     * __u64 counts
      * }
      */
-    public static long packets(MemorySegment struct) {
-        return struct.get(packets$LAYOUT, packets$OFFSET);
+    public static long counts(MemorySegment struct) {
+        return struct.get(counts$LAYOUT, counts$OFFSET);
     }
 
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * __u64 packets
+     * __u64 counts
      * }
      */
-    public static void packets(MemorySegment struct, long fieldValue) {
-        struct.set(packets$LAYOUT, packets$OFFSET, fieldValue);
+    public static void counts(MemorySegment struct, long fieldValue) {
+        struct.set(counts$LAYOUT, counts$OFFSET, fieldValue);
     }
 
-    private static final OfLong bytes$LAYOUT = (OfLong)$LAYOUT.select(groupElement("bytes"));
+    private static final OfInt packet_wraps$LAYOUT = (OfInt)$LAYOUT.select(groupElement("packet_wraps"));
 
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * __u64 bytes
+     * __s32 packet_wraps
      * }
      */
-    public static final OfLong bytes$layout() {
-        return bytes$LAYOUT;
+    public static final OfInt packet_wraps$layout() {
+        return packet_wraps$LAYOUT;
     }
 
-    private static final long bytes$OFFSET = $LAYOUT.byteOffset(groupElement("bytes"));
+    private static final long packet_wraps$OFFSET = $LAYOUT.byteOffset(groupElement("packet_wraps"));
 
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * __u64 bytes
+     * __s32 packet_wraps
      * }
      */
-    public static final long bytes$offset() {
-        return bytes$OFFSET;
+    public static final long packet_wraps$offset() {
+        return packet_wraps$OFFSET;
     }
 
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * __u64 bytes
+     * __s32 packet_wraps
      * }
      */
-    public static long bytes(MemorySegment struct) {
-        return struct.get(bytes$LAYOUT, bytes$OFFSET);
+    public static int packet_wraps(MemorySegment struct) {
+        return struct.get(packet_wraps$LAYOUT, packet_wraps$OFFSET);
     }
 
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * __u64 bytes
+     * __s32 packet_wraps
      * }
      */
-    public static void bytes(MemorySegment struct, long fieldValue) {
-        struct.set(bytes$LAYOUT, bytes$OFFSET, fieldValue);
+    public static void packet_wraps(MemorySegment struct, int fieldValue) {
+        struct.set(packet_wraps$LAYOUT, packet_wraps$OFFSET, fieldValue);
+    }
+
+    private static final OfInt byte_carries$LAYOUT = (OfInt)$LAYOUT.select(groupElement("byte_carries"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 byte_carries
+     * }
+     */
+    public static final OfInt byte_carries$layout() {
+        return byte_carries$LAYOUT;
+    }
+
+    private static final long byte_carries$OFFSET = $LAYOUT.byteOffset(groupElement("byte_carries"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 byte_carries
+     * }
+     */
+    public static final long byte_carries$offset() {
+        return byte_carries$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 byte_carries
+     * }
+     */
+    public static int byte_carries(MemorySegment struct) {
+        return struct.get(byte_carries$LAYOUT, byte_carries$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 byte_carries
+     * }
+     */
+    public static void byte_carries(MemorySegment struct, int fieldValue) {
+        struct.set(byte_carries$LAYOUT, byte_carries$OFFSET, fieldValue);
     }
 
     private static final OfLong first_seen_ns$LAYOUT = (OfLong)$LAYOUT.select(groupElement("first_seen_ns"));
