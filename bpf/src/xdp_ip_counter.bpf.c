@@ -133,10 +133,11 @@ PREFIX_TRIE(struct xic_prefix_v4) sources_v4 SEC(".maps"), destinations_v4 SEC("
 PREFIX_TRIE(struct xic_prefix_v6) sources_v6 SEC(".maps"), destinations_v6 SEC(".maps");
 
 /*
- * The single hosts (/32, /128) of the destination filter, the common case
- * (this host's addresses): an exact match, which the verifier inlines and
- * which costs the same for any number of hosts, where a trie walk costs
- * more with every level. Keys are addresses in network order; value 1.
+ * The single hosts (/32, /128) of the destination filter that its tables
+ * in the global could not hold (see struct xic_host_tables): an exact
+ * match, which the verifier inlines and which costs the same for any
+ * number of hosts, where a trie walk costs more with every level. Keys are
+ * addresses in network order; value 1.
  */
 #define HOST_SET(address_size)					\
 	struct {						\
@@ -149,6 +150,27 @@ PREFIX_TRIE(struct xic_prefix_v6) sources_v6 SEC(".maps"), destinations_v6 SEC("
 
 HOST_SET(4) destination_hosts_v4 SEC(".maps");
 HOST_SET(16) destination_hosts_v6 SEC(".maps");
+
+/*
+ * Never read by the program: userspace updates its one entry to wait for
+ * every program run in progress to end, since an update of a map-of-maps
+ * returns only after an RCU grace period (see struct xic_host_tables).
+ */
+struct grace_period_inner {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} grace_period_inner SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct grace_period_inner);
+} grace_period SEC(".maps") = {
+	.values = { [0] = &grace_period_inner },
+};
 
 /* Indexed by slot, so each window's statistics are read with its records. */
 struct {
@@ -395,6 +417,33 @@ static __always_inline void set_prefix_key(struct xic_prefix_v6 *key, const void
 	}
 }
 
+/* Whether daddr is in the host table in use of its network (see struct xic_host_tables). */
+static __always_inline int host_listed(int ipv6, const void *daddr)
+{
+	__u32 table = (READ_ONCE(xic.config.host_tables) >> ipv6) & 1;
+	__u32 a[4];
+
+	if (ipv6) {
+		__builtin_memcpy(a, daddr, 16);
+		if (!(a[0] | a[1] | a[2] | a[3]))
+			return 0;
+		__u32 (*bucket)[4] = xic.hosts.v6[table].addr[((a[0] ^ a[1] ^ a[2] ^ a[3]) * XIC_HOST_HASH) >>
+							    (32 - XIC_HOST_BUCKET_BITS_V6)];
+#pragma unroll
+		for (int w = 0; w < XIC_HOST_WAYS; w++) {
+			if (bucket[w][0] == a[0] && bucket[w][1] == a[1] && bucket[w][2] == a[2] && bucket[w][3] == a[3])
+				return 1;
+		}
+		return 0;
+	}
+	__builtin_memcpy(a, daddr, 4);
+	if (!a[0])
+		return 0;
+	__u32 *bucket = xic.hosts.v4[table].addr[(a[0] * XIC_HOST_HASH) >> (32 - XIC_HOST_BUCKET_BITS_V4)];
+
+	return (bucket[0] == a[0]) | (bucket[1] == a[0]) | (bucket[2] == a[0]) | (bucket[3] == a[0]);
+}
+
 /*
  * The destination: an exact match among the filter's hosts, then, only
  * when the filter has other blocks, one longest-prefix match. ipv6 is a
@@ -408,9 +457,13 @@ static __always_inline int check_destination(__u32 filters, int ipv6, const void
 
 	if (!(filters & (1u << XIC_FILTER_DESTINATIONS)))
 		return 0;
-	value = bpf_map_lookup_elem(ipv6 ? (void *)&destination_hosts_v6 : (void *)&destination_hosts_v4, daddr);
-	if (value && *value)
+	if (host_listed(ipv6, daddr))
 		return 0;
+	if ((READ_ONCE(xic.config.host_maps) >> ipv6) & 1) {
+		value = bpf_map_lookup_elem(ipv6 ? (void *)&destination_hosts_v6 : (void *)&destination_hosts_v4, daddr);
+		if (value && *value)
+			return 0;
+	}
 	if (filters & (1u << XIC_FILTER_DESTINATION_PREFIXES)) {
 		set_prefix_key(&key, daddr, ipv6);
 		value = bpf_map_lookup_elem(ipv6 ? (void *)&destinations_v6 : (void *)&destinations_v4, &key);

@@ -43,11 +43,14 @@ final class CounterProgram implements AutoCloseable {
         this.program = Programs.of(object).xdpIpCounter();
         XicGlobals xic = new XicGlobals(object.variable(Variables.XIC));
         this.globals = new ProgramGlobals(xic);
+        GracePeriod gracePeriod = new GracePeriod(maps.gracePeriod(), maps.gracePeriodInner());
         this.filters = new ProgramFilters(globals,
                 new PrefixTrie(maps.sourcesV4(), Network.IPV4), new PrefixTrie(maps.sourcesV6(), Network.IPV6),
                 new PrefixTrie(maps.destinationsV4(), Network.IPV4), new PrefixTrie(maps.destinationsV6(), Network.IPV6),
-                PrefixTrie.hosts(maps.destinationHostsV4(), Network.IPV4),
-                PrefixTrie.hosts(maps.destinationHostsV6(), Network.IPV6));
+                new DestinationHosts(Network.IPV4, globals, PrefixTrie.hosts(maps.destinationHostsV4(), Network.IPV4),
+                        gracePeriod),
+                new DestinationHosts(Network.IPV6, globals, PrefixTrie.hosts(maps.destinationHostsV6(), Network.IPV6),
+                        gracePeriod));
         XicFlood flood = xic.flood();
         OverflowReader overflows = new OverflowReader(maps.overflow(), maps.overflowSpill(), maps.spilledRows(), flood);
         Generations.NetworkMaps v4 = new Generations.NetworkMaps(Network.IPV4, maps.generationsV4(), maxSources);

@@ -46,16 +46,16 @@ final class ProgramFilters {
     private final ProgramGlobals globals;
     private final Map<Network, PrefixTrie> sources;
     private final Map<Network, PrefixTrie> destinations;
-    private final Map<Network, PrefixTrie> destinationHosts;
+    private final Map<Network, DestinationHosts> destinationHosts;
     private TrafficFilter filter = TrafficFilter.DEFAULT;
 
     /**
      * @param destinationsV4 the trie of the destination filter's blocks other than single hosts
-     * @param destinationHostsV4 the hash map of its single hosts (see {@link PrefixTrie#hosts})
+     * @param destinationHostsV4 its single hosts
      */
     ProgramFilters(ProgramGlobals globals, PrefixTrie sourcesV4, PrefixTrie sourcesV6,
                    PrefixTrie destinationsV4, PrefixTrie destinationsV6,
-                   PrefixTrie destinationHostsV4, PrefixTrie destinationHostsV6) {
+                   DestinationHosts destinationHostsV4, DestinationHosts destinationHostsV6) {
         this.globals = globals;
         this.sources = Map.of(Network.IPV4, sourcesV4, Network.IPV6, sourcesV6);
         this.destinations = Map.of(Network.IPV4, destinationsV4, Network.IPV6, destinationsV6);
@@ -66,11 +66,12 @@ final class ProgramFilters {
      * Counts what {@code next} counts from now on; {@code local} are this
      * host's addresses, read when the destination filter counts them.
      *
-     * <p>A destination filter's single hosts go to the hash maps, its other
-     * blocks to the tries, which the program consults only when some exist
-     * (filter bit DESTINATION_PREFIXES). Hosts are added before anything
-     * else changes and the stale ones deleted after the filter word, so that
-     * the hash maps hold the old and the new hosts while the tries change.
+     * <p>A destination filter's single hosts go to {@link DestinationHosts},
+     * its other blocks to the tries, which the program consults only when
+     * some exist (filter bit DESTINATION_PREFIXES). Hosts are added before
+     * anything else changes and the stale ones removed after the filter
+     * word, so that the program sees the old and the new hosts while the
+     * tries change.
      *
      * @throws IllegalArgumentException when a trie would need more than
      *                                  {@link #MAX_BLOCKS} entries; nothing is changed then

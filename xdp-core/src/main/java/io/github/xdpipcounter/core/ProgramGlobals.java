@@ -20,6 +20,8 @@ final class ProgramGlobals {
     private final XicGlobals globals;
     private PortSelection ports = PortSelection.all();
     private Map<Transport, BitSet> listening = Map.of();
+    private int hostTables;
+    private int hostMaps;
     private boolean closed;
 
     ProgramGlobals(XicGlobals globals) {
@@ -87,6 +89,27 @@ final class ProgramGlobals {
         ensureOpen();
         globals.transports(transportBits);
         globals.filters(filterBits);
+    }
+
+    /**
+     * Stores host table {@code table} of {@code network} and makes it the
+     * one in use: the program reads the other no more once a grace period
+     * has passed.
+     */
+    synchronized void hostTable(Network network, int table, byte[] addresses) {
+        ensureOpen();
+        int n = network == Network.IPV4 ? 0 : 1;
+        globals.hostTable(n, table, addresses);
+        hostTables = hostTables & ~(1 << n) | table << n;
+        globals.hostTables(hostTables);
+    }
+
+    /** Whether the program also looks destinations of {@code network} up in its host map. */
+    synchronized void hostMap(Network network, boolean holdsHosts) {
+        ensureOpen();
+        int bit = 1 << (network == Network.IPV4 ? 0 : 1);
+        hostMaps = holdsHosts ? hostMaps | bit : hostMaps & ~bit;
+        globals.hostMaps(hostMaps);
     }
 
     /** Nothing is stored any more; the memory may be unmapped after this. */

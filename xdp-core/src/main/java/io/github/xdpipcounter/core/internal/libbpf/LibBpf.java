@@ -2061,5 +2061,14 @@ public class LibBpf extends LibBpf$shared {
     public static long XIC_SKETCH_SEED() {
         return XIC_SKETCH_SEED;
     }
+    private static final int XIC_HOST_HASH = (int)2654435761L;
+    /**
+     * {@snippet lang=c :
+     * #define XIC_HOST_HASH 2654435761
+     * }
+     */
+    public static int XIC_HOST_HASH() {
+        return XIC_HOST_HASH;
+    }
 }
 

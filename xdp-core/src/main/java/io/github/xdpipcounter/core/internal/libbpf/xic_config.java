@@ -20,6 +20,8 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     __u32 port_filter;
  *     __u32 filters;
  *     __u32 transports;
+ *     __u32 host_tables;
+ *     __u32 host_maps;
  * }
  * }
  */
@@ -34,7 +36,9 @@ public class xic_config {
         LibBpf.C_INT.withName("slot"),
         LibBpf.C_INT.withName("port_filter"),
         LibBpf.C_INT.withName("filters"),
-        LibBpf.C_INT.withName("transports")
+        LibBpf.C_INT.withName("transports"),
+        LibBpf.C_INT.withName("host_tables"),
+        LibBpf.C_INT.withName("host_maps")
     ).withName("xic_config");
 
     /**
@@ -262,6 +266,94 @@ public class xic_config {
      */
     public static void transports(MemorySegment struct, int fieldValue) {
         struct.set(transports$LAYOUT, transports$OFFSET, fieldValue);
+    }
+
+    private static final OfInt host_tables$LAYOUT = (OfInt)$LAYOUT.select(groupElement("host_tables"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 host_tables
+     * }
+     */
+    public static final OfInt host_tables$layout() {
+        return host_tables$LAYOUT;
+    }
+
+    private static final long host_tables$OFFSET = $LAYOUT.byteOffset(groupElement("host_tables"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 host_tables
+     * }
+     */
+    public static final long host_tables$offset() {
+        return host_tables$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 host_tables
+     * }
+     */
+    public static int host_tables(MemorySegment struct) {
+        return struct.get(host_tables$LAYOUT, host_tables$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 host_tables
+     * }
+     */
+    public static void host_tables(MemorySegment struct, int fieldValue) {
+        struct.set(host_tables$LAYOUT, host_tables$OFFSET, fieldValue);
+    }
+
+    private static final OfInt host_maps$LAYOUT = (OfInt)$LAYOUT.select(groupElement("host_maps"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 host_maps
+     * }
+     */
+    public static final OfInt host_maps$layout() {
+        return host_maps$LAYOUT;
+    }
+
+    private static final long host_maps$OFFSET = $LAYOUT.byteOffset(groupElement("host_maps"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 host_maps
+     * }
+     */
+    public static final long host_maps$offset() {
+        return host_maps$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 host_maps
+     * }
+     */
+    public static int host_maps(MemorySegment struct) {
+        return struct.get(host_maps$LAYOUT, host_maps$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 host_maps
+     * }
+     */
+    public static void host_maps(MemorySegment struct, int fieldValue) {
+        struct.set(host_maps$LAYOUT, host_maps$OFFSET, fieldValue);
     }
 
     /**

@@ -17,6 +17,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * struct xic_globals {
  *     struct xic_config config;
  *     struct xic_flood flood;
+ *     struct xic_host_tables hosts;
  *     __u64 port_bitmap[4][1024];
  * }
  * }
@@ -30,6 +31,7 @@ public class xic_globals {
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
         xic_config.layout().withName("config"),
         xic_flood.layout().withName("flood"),
+        xic_host_tables.layout().withName("hosts"),
         MemoryLayout.sequenceLayout(4, MemoryLayout.sequenceLayout(1024, LibBpf.C_LONG_LONG)).withName("port_bitmap")
     ).withName("xic_globals");
 
@@ -126,6 +128,50 @@ public class xic_globals {
      */
     public static void flood(MemorySegment struct, MemorySegment fieldValue) {
         MemorySegment.copy(fieldValue, 0L, struct, flood$OFFSET, flood$LAYOUT.byteSize());
+    }
+
+    private static final GroupLayout hosts$LAYOUT = (GroupLayout)$LAYOUT.select(groupElement("hosts"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * struct xic_host_tables hosts
+     * }
+     */
+    public static final GroupLayout hosts$layout() {
+        return hosts$LAYOUT;
+    }
+
+    private static final long hosts$OFFSET = $LAYOUT.byteOffset(groupElement("hosts"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * struct xic_host_tables hosts
+     * }
+     */
+    public static final long hosts$offset() {
+        return hosts$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * struct xic_host_tables hosts
+     * }
+     */
+    public static MemorySegment hosts(MemorySegment struct) {
+        return struct.asSlice(hosts$OFFSET, hosts$LAYOUT.byteSize());
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * struct xic_host_tables hosts
+     * }
+     */
+    public static void hosts(MemorySegment struct, MemorySegment fieldValue) {
+        MemorySegment.copy(fieldValue, 0L, struct, hosts$OFFSET, hosts$LAYOUT.byteSize());
     }
 
     private static final SequenceLayout port_bitmap$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("port_bitmap"));
