@@ -51,14 +51,12 @@ struct xic_key_v6 {
 };
 
 /*
- * One source of one window. Times are CLOCK_MONOTONIC nanoseconds.
- *
- * Packets and bytes share one 64-bit word, so that a packet costs one
- * atomic add instead of two (about 5 ns on the hit path): the low
- * XIC_BYTES_BITS bits count bytes (frame length, Ethernet header
- * included), the high bits count packets. Each add returns the word it
- * found, so the program knows exactly when a field wraps and keeps the
- * count of wraps beside it:
+ * A packet and byte count that the program adds to with one atomic add
+ * per packet instead of two (about 5 ns on the hit path): the low
+ * XIC_BYTES_BITS bits of counts count bytes (frame length, Ethernet
+ * header included), the high bits count packets. Each add returns the
+ * word it found, so the program knows exactly when a field wraps and keeps
+ * the count of wraps beside it:
  * - bytes past 2^XIC_BYTES_BITS carry one into the packets field: the
  *   program adds 1 to byte_carries and takes that packet back with one
  *   more add of -2^XIC_BYTES_BITS;
@@ -66,17 +64,26 @@ struct xic_key_v6 {
  *   packet_wraps goes up or down by one.
  * So packets = (counts >> XIC_BYTES_BITS) + packet_wraps * 2^(64 -
  * XIC_BYTES_BITS) and bytes = (counts & (2^XIC_BYTES_BITS - 1)) +
- * byte_carries * 2^XIC_BYTES_BITS, exactly, once no program runs on the
- * record (packet_wraps is signed; it is never negative then).
+ * byte_carries * 2^XIC_BYTES_BITS, exactly, once no program runs on it
+ * (packet_wraps is signed; it is never negative then).
  */
 #define XIC_BYTES_BITS 40
 
-struct xic_record {
+struct xic_counts {
 	__u64 counts;
 	__s32 packet_wraps;
 	__u32 byte_carries;
-	__u64 first_seen_ns;
+};
+
+/*
+ * One source of one window. Times are CLOCK_MONOTONIC nanoseconds. What a
+ * packet of a known source writes comes first, next to the key, so that it
+ * touches as few cache lines as it can.
+ */
+struct xic_record {
+	struct xic_counts counts;
 	__u64 last_seen_ns;
+	__u64 first_seen_ns;
 };
 
 /* Why a packet was not counted; the index into xic_stats.ignored. */
@@ -167,8 +174,7 @@ struct xic_row {
  * these sources and the records are disjoint sets.
  */
 struct xic_overflow {
-	__u64 packets;
-	__u64 bytes;
+	struct xic_counts counts;
 	__u8 registers[XIC_SKETCH_REGISTERS];
 };
 

@@ -56,11 +56,11 @@ public final class XicOverflowLayout {
     }
 
     public static long packets(MemorySegment overflow) {
-        return overflow.get(ValueLayout.JAVA_LONG_UNALIGNED, xic_overflow.packets$offset());
+        return XicCountsLayout.packets(overflow, xic_overflow.counts$offset());
     }
 
     public static long bytes(MemorySegment overflow) {
-        return overflow.get(ValueLayout.JAVA_LONG_UNALIGNED, xic_overflow.bytes$offset());
+        return XicCountsLayout.bytes(overflow, xic_overflow.counts$offset());
     }
 
     /** A copy of the entry's registers. */

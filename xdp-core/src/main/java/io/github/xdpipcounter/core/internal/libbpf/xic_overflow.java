@@ -15,8 +15,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
 /**
  * {@snippet lang=c :
  * struct xic_overflow {
- *     __u64 packets;
- *     __u64 bytes;
+ *     struct xic_counts counts;
  *     __u8 registers[4096];
  * }
  * }
@@ -28,8 +27,7 @@ public class xic_overflow {
     }
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
-        LibBpf.C_LONG_LONG.withName("packets"),
-        LibBpf.C_LONG_LONG.withName("bytes"),
+        xic_counts.layout().withName("counts"),
         MemoryLayout.sequenceLayout(4096, LibBpf.C_CHAR).withName("registers")
     ).withName("xic_overflow");
 
@@ -40,92 +38,48 @@ public class xic_overflow {
         return $LAYOUT;
     }
 
-    private static final OfLong packets$LAYOUT = (OfLong)$LAYOUT.select(groupElement("packets"));
+    private static final GroupLayout counts$LAYOUT = (GroupLayout)$LAYOUT.select(groupElement("counts"));
 
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * __u64 packets
+     * struct xic_counts counts
      * }
      */
-    public static final OfLong packets$layout() {
-        return packets$LAYOUT;
+    public static final GroupLayout counts$layout() {
+        return counts$LAYOUT;
     }
 
-    private static final long packets$OFFSET = $LAYOUT.byteOffset(groupElement("packets"));
+    private static final long counts$OFFSET = $LAYOUT.byteOffset(groupElement("counts"));
 
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * __u64 packets
+     * struct xic_counts counts
      * }
      */
-    public static final long packets$offset() {
-        return packets$OFFSET;
+    public static final long counts$offset() {
+        return counts$OFFSET;
     }
 
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * __u64 packets
+     * struct xic_counts counts
      * }
      */
-    public static long packets(MemorySegment struct) {
-        return struct.get(packets$LAYOUT, packets$OFFSET);
+    public static MemorySegment counts(MemorySegment struct) {
+        return struct.asSlice(counts$OFFSET, counts$LAYOUT.byteSize());
     }
 
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * __u64 packets
+     * struct xic_counts counts
      * }
      */
-    public static void packets(MemorySegment struct, long fieldValue) {
-        struct.set(packets$LAYOUT, packets$OFFSET, fieldValue);
-    }
-
-    private static final OfLong bytes$LAYOUT = (OfLong)$LAYOUT.select(groupElement("bytes"));
-
-    /**
-     * Layout for field:
-     * {@snippet lang=c :
-     * __u64 bytes
-     * }
-     */
-    public static final OfLong bytes$layout() {
-        return bytes$LAYOUT;
-    }
-
-    private static final long bytes$OFFSET = $LAYOUT.byteOffset(groupElement("bytes"));
-
-    /**
-     * Offset for field:
-     * {@snippet lang=c :
-     * __u64 bytes
-     * }
-     */
-    public static final long bytes$offset() {
-        return bytes$OFFSET;
-    }
-
-    /**
-     * Getter for field:
-     * {@snippet lang=c :
-     * __u64 bytes
-     * }
-     */
-    public static long bytes(MemorySegment struct) {
-        return struct.get(bytes$LAYOUT, bytes$OFFSET);
-    }
-
-    /**
-     * Setter for field:
-     * {@snippet lang=c :
-     * __u64 bytes
-     * }
-     */
-    public static void bytes(MemorySegment struct, long fieldValue) {
-        struct.set(bytes$LAYOUT, bytes$OFFSET, fieldValue);
+    public static void counts(MemorySegment struct, MemorySegment fieldValue) {
+        MemorySegment.copy(fieldValue, 0L, struct, counts$OFFSET, counts$LAYOUT.byteSize());
     }
 
     private static final SequenceLayout registers$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("registers"));

@@ -15,11 +15,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
 /**
  * {@snippet lang=c :
  * struct xic_record {
- *     __u64 counts;
- *     __s32 packet_wraps;
- *     __u32 byte_carries;
- *     __u64 first_seen_ns;
+ *     struct xic_counts counts;
  *     __u64 last_seen_ns;
+ *     __u64 first_seen_ns;
  * }
  * }
  */
@@ -30,11 +28,9 @@ public class xic_record {
     }
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
-        LibBpf.C_LONG_LONG.withName("counts"),
-        LibBpf.C_INT.withName("packet_wraps"),
-        LibBpf.C_INT.withName("byte_carries"),
-        LibBpf.C_LONG_LONG.withName("first_seen_ns"),
-        LibBpf.C_LONG_LONG.withName("last_seen_ns")
+        xic_counts.layout().withName("counts"),
+        LibBpf.C_LONG_LONG.withName("last_seen_ns"),
+        LibBpf.C_LONG_LONG.withName("first_seen_ns")
     ).withName("xic_record");
 
     /**
@@ -44,15 +40,15 @@ public class xic_record {
         return $LAYOUT;
     }
 
-    private static final OfLong counts$LAYOUT = (OfLong)$LAYOUT.select(groupElement("counts"));
+    private static final GroupLayout counts$LAYOUT = (GroupLayout)$LAYOUT.select(groupElement("counts"));
 
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * __u64 counts
+     * struct xic_counts counts
      * }
      */
-    public static final OfLong counts$layout() {
+    public static final GroupLayout counts$layout() {
         return counts$LAYOUT;
     }
 
@@ -61,7 +57,7 @@ public class xic_record {
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * __u64 counts
+     * struct xic_counts counts
      * }
      */
     public static final long counts$offset() {
@@ -71,153 +67,21 @@ public class xic_record {
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * __u64 counts
+     * struct xic_counts counts
      * }
      */
-    public static long counts(MemorySegment struct) {
-        return struct.get(counts$LAYOUT, counts$OFFSET);
+    public static MemorySegment counts(MemorySegment struct) {
+        return struct.asSlice(counts$OFFSET, counts$LAYOUT.byteSize());
     }
 
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * __u64 counts
+     * struct xic_counts counts
      * }
      */
-    public static void counts(MemorySegment struct, long fieldValue) {
-        struct.set(counts$LAYOUT, counts$OFFSET, fieldValue);
-    }
-
-    private static final OfInt packet_wraps$LAYOUT = (OfInt)$LAYOUT.select(groupElement("packet_wraps"));
-
-    /**
-     * Layout for field:
-     * {@snippet lang=c :
-     * __s32 packet_wraps
-     * }
-     */
-    public static final OfInt packet_wraps$layout() {
-        return packet_wraps$LAYOUT;
-    }
-
-    private static final long packet_wraps$OFFSET = $LAYOUT.byteOffset(groupElement("packet_wraps"));
-
-    /**
-     * Offset for field:
-     * {@snippet lang=c :
-     * __s32 packet_wraps
-     * }
-     */
-    public static final long packet_wraps$offset() {
-        return packet_wraps$OFFSET;
-    }
-
-    /**
-     * Getter for field:
-     * {@snippet lang=c :
-     * __s32 packet_wraps
-     * }
-     */
-    public static int packet_wraps(MemorySegment struct) {
-        return struct.get(packet_wraps$LAYOUT, packet_wraps$OFFSET);
-    }
-
-    /**
-     * Setter for field:
-     * {@snippet lang=c :
-     * __s32 packet_wraps
-     * }
-     */
-    public static void packet_wraps(MemorySegment struct, int fieldValue) {
-        struct.set(packet_wraps$LAYOUT, packet_wraps$OFFSET, fieldValue);
-    }
-
-    private static final OfInt byte_carries$LAYOUT = (OfInt)$LAYOUT.select(groupElement("byte_carries"));
-
-    /**
-     * Layout for field:
-     * {@snippet lang=c :
-     * __u32 byte_carries
-     * }
-     */
-    public static final OfInt byte_carries$layout() {
-        return byte_carries$LAYOUT;
-    }
-
-    private static final long byte_carries$OFFSET = $LAYOUT.byteOffset(groupElement("byte_carries"));
-
-    /**
-     * Offset for field:
-     * {@snippet lang=c :
-     * __u32 byte_carries
-     * }
-     */
-    public static final long byte_carries$offset() {
-        return byte_carries$OFFSET;
-    }
-
-    /**
-     * Getter for field:
-     * {@snippet lang=c :
-     * __u32 byte_carries
-     * }
-     */
-    public static int byte_carries(MemorySegment struct) {
-        return struct.get(byte_carries$LAYOUT, byte_carries$OFFSET);
-    }
-
-    /**
-     * Setter for field:
-     * {@snippet lang=c :
-     * __u32 byte_carries
-     * }
-     */
-    public static void byte_carries(MemorySegment struct, int fieldValue) {
-        struct.set(byte_carries$LAYOUT, byte_carries$OFFSET, fieldValue);
-    }
-
-    private static final OfLong first_seen_ns$LAYOUT = (OfLong)$LAYOUT.select(groupElement("first_seen_ns"));
-
-    /**
-     * Layout for field:
-     * {@snippet lang=c :
-     * __u64 first_seen_ns
-     * }
-     */
-    public static final OfLong first_seen_ns$layout() {
-        return first_seen_ns$LAYOUT;
-    }
-
-    private static final long first_seen_ns$OFFSET = $LAYOUT.byteOffset(groupElement("first_seen_ns"));
-
-    /**
-     * Offset for field:
-     * {@snippet lang=c :
-     * __u64 first_seen_ns
-     * }
-     */
-    public static final long first_seen_ns$offset() {
-        return first_seen_ns$OFFSET;
-    }
-
-    /**
-     * Getter for field:
-     * {@snippet lang=c :
-     * __u64 first_seen_ns
-     * }
-     */
-    public static long first_seen_ns(MemorySegment struct) {
-        return struct.get(first_seen_ns$LAYOUT, first_seen_ns$OFFSET);
-    }
-
-    /**
-     * Setter for field:
-     * {@snippet lang=c :
-     * __u64 first_seen_ns
-     * }
-     */
-    public static void first_seen_ns(MemorySegment struct, long fieldValue) {
-        struct.set(first_seen_ns$LAYOUT, first_seen_ns$OFFSET, fieldValue);
+    public static void counts(MemorySegment struct, MemorySegment fieldValue) {
+        MemorySegment.copy(fieldValue, 0L, struct, counts$OFFSET, counts$LAYOUT.byteSize());
     }
 
     private static final OfLong last_seen_ns$LAYOUT = (OfLong)$LAYOUT.select(groupElement("last_seen_ns"));
@@ -262,6 +126,50 @@ public class xic_record {
      */
     public static void last_seen_ns(MemorySegment struct, long fieldValue) {
         struct.set(last_seen_ns$LAYOUT, last_seen_ns$OFFSET, fieldValue);
+    }
+
+    private static final OfLong first_seen_ns$LAYOUT = (OfLong)$LAYOUT.select(groupElement("first_seen_ns"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u64 first_seen_ns
+     * }
+     */
+    public static final OfLong first_seen_ns$layout() {
+        return first_seen_ns$LAYOUT;
+    }
+
+    private static final long first_seen_ns$OFFSET = $LAYOUT.byteOffset(groupElement("first_seen_ns"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u64 first_seen_ns
+     * }
+     */
+    public static final long first_seen_ns$offset() {
+        return first_seen_ns$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u64 first_seen_ns
+     * }
+     */
+    public static long first_seen_ns(MemorySegment struct) {
+        return struct.get(first_seen_ns$LAYOUT, first_seen_ns$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u64 first_seen_ns
+     * }
+     */
+    public static void first_seen_ns(MemorySegment struct, long fieldValue) {
+        struct.set(first_seen_ns$LAYOUT, first_seen_ns$OFFSET, fieldValue);
     }
 
     /**
