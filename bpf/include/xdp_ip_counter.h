@@ -102,9 +102,9 @@ enum xic_ignore_reason {
 /*
  * The filters of xic_config.filters, by bit. With none set the program
  * counts TCP, UDP, UDP-Lite and SCTP from every source to every
- * destination, at the cost of one load and one branch per packet. Checks
- * run in this order, the first that fails giving the reason: transport,
- * port, TCP SYN, destination, source.
+ * destination port and address, at the cost of one load and one branch
+ * per packet. Checks run in this order, the first that fails giving the
+ * reason: transport, port, TCP SYN, destination, source.
  */
 enum xic_filter {
 	XIC_FILTER_TRANSPORTS = 0,   /* count only the transports of xic_config.transports */
@@ -113,7 +113,8 @@ enum xic_filter {
 	                             /* XIC_FILTER_DESTINATION_PREFIXES, destinations_v4/_v6 */
 	XIC_FILTER_SOURCES = 3,      /* count only sources whose sources_v4/_v6 flags say so */
 	XIC_FILTER_DESTINATION_PREFIXES = 4, /* the destination filter has blocks other than hosts */
-	XIC_FILTER_COUNT = 5,
+	XIC_FILTER_PORTS = 5,        /* some transport counts only selected ports (xic_config.port_filter) */
+	XIC_FILTER_COUNT = 6,
 };
 
 /*

@@ -232,7 +232,7 @@ static __always_inline int parse_ethhdr(struct cursor *c, __u16 *h_proto)
 		/* A VLAN tag: TCI, then the encapsulated EtherType. */
 		__u16 *vlan = c->pos;
 
-		if (!proto_is_vlan(*h_proto))
+		if (likely(!proto_is_vlan(*h_proto)))
 			break;
 		if ((void *)(vlan + 2) > c->end)
 			return IGNORE(XIC_IGNORED_MALFORMED);
@@ -400,7 +400,7 @@ static __always_inline int port_selected(const struct counted *pkt)
 static __always_inline int check_segment(const struct cursor *c, const struct counted *pkt,
 					 __u32 filters)
 {
-	if (pkt->transport < XIC_PORT_TRANSPORTS && !port_selected(pkt))
+	if ((filters & (1u << XIC_FILTER_PORTS)) && pkt->transport < XIC_PORT_TRANSPORTS && !port_selected(pkt))
 		return IGNORE(XIC_IGNORED_PORT_FILTERED);
 	if ((filters & (1u << XIC_FILTER_TCP_SYN)) && pkt->transport == XIC_TCP) {
 		struct tcphdr *tcph = c->pos;
@@ -515,12 +515,8 @@ static __always_inline int check_packet(struct cursor *c, int protocol, struct c
 {
 	int ret;
 
-	if (likely(!filters)) {
-		ret = parse_l4(c, protocol, pkt, 0, ipv6);
-		if (ret < 0)
-			return ret;
-		return port_selected(pkt) ? 0 : IGNORE(XIC_IGNORED_PORT_FILTERED);
-	}
+	if (likely(!filters))
+		return parse_l4(c, protocol, pkt, 0, ipv6);
 	ret = parse_l4(c, protocol, pkt, filters, ipv6);
 	if (ret < 0)
 		return ret;
@@ -714,7 +710,7 @@ static __always_inline void sketch_update(struct xic_overflow *row, const struct
 	for (int i = 0; i < 4; i++) {
 		__u64 old = READ_ONCE(*word);
 
-		if (value <= ((old >> shift) & 0xff))
+		if (likely(value <= ((old >> shift) & 0xff)))
 			break;
 		if (__sync_val_compare_and_swap(word, old, (old & ~(0xffULL << shift)) | (value << shift)) == old)
 			break;
@@ -736,7 +732,7 @@ static __noinline int count_overflow(__u32 slot, __u32 row, __u64 h1, __u64 h2, 
 	slot &= 1;
 	*(__u32 *)&key.row = row;
 	entry = bpf_map_lookup_elem(&overflow, &key);
-	if (!entry) {
+	if (unlikely(!entry)) {
 		err = bpf_map_update_elem(&overflow, &key, &empty_overflow, BPF_NOEXIST);
 		/* -EEXIST: another CPU made it; -E2BIG: beyond XIC_SKETCH_ROWS, counted in the spill. */
 		if (err == -E2BIG) {

@@ -4,6 +4,7 @@ import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.Map;
 
+import io.github.xdpipcounter.core.XdpIpCounterObject.XicFilter;
 import io.github.xdpipcounter.core.internal.layout.XicGlobals;
 
 /**
@@ -20,6 +21,8 @@ final class ProgramGlobals {
     private final XicGlobals globals;
     private PortSelection ports = PortSelection.all();
     private Map<Transport, BitSet> listening = Map.of();
+    private int filterBits;
+    private boolean portsFiltered;
     private int hostTables;
     private int hostMaps;
     private boolean closed;
@@ -78,17 +81,30 @@ final class ProgramGlobals {
             }
         }
         globals.portFilter(filter);
+        portsFiltered = filter != 0;
+        globals.filters(filterWord());
     }
 
     /**
-     * Turns filters on and off (bit f: enum xic_filter f) and sets the
+     * The filters word: the filters given to {@link #filters}, and the
+     * ports filter when a port selection is on, so that the program reads
+     * no port bitmap while every port counts.
+     */
+    private int filterWord() {
+        return filterBits | (portsFiltered ? 1 << XicFilter.PORTS.code() : 0);
+    }
+
+    /**
+     * Turns filters on and off (bit f: enum xic_filter f; the ports filter is
+     * this class's own, see {@link #selectPorts}) and sets the
      * tracked transports (bit t: enum xic_transport t). The transports are
      * stored first: the program reads them only when the filters say so.
      */
     synchronized void filters(int filterBits, int transportBits) {
         ensureOpen();
         globals.transports(transportBits);
-        globals.filters(filterBits);
+        this.filterBits = filterBits;
+        globals.filters(filterWord());
     }
 
     /**
