@@ -771,42 +771,83 @@ static __always_inline __u64 *recorded_word(__u32 *slot, const struct source_has
 	return &filter->words[bit >> 6];
 }
 
+static __always_inline __u64 now_ns(void)
+{
+	__u64 now = READ_ONCE(xic.config.clock_ns);
+
+	return now ? now : bpf_ktime_get_coarse_ns();
+}
+
+/* The record of key in generation slot of its network, or NULL. */
+static __always_inline struct xic_record *find_record(int ipv6, __u32 *slot, const void *key)
+{
+	void *generation = bpf_map_lookup_elem(ipv6 ? (void *)&generations_v6 : (void *)&generations_v4, slot);
+
+	return generation ? bpf_map_lookup_elem(generation, key) : NULL;
+}
+
+/*
+ * A packet whose generation is full (see count_in): counted into its
+ * record if it has one, else into its row's overflow entry. Out of line,
+ * so that the hit path and the miss with room fill fewer cache lines; one
+ * copy for both networks (ipv6 is a constant at each call), which costs
+ * the generation lookup its inlining, paid only when the recorded-keys
+ * filter says the key may be there. where: the row, and the slot in bit
+ * 32; bytes_filters: the frame's bytes, high word, and the filters.
+ */
+static __noinline int count_full(const void *key, const void *saddr, int ipv6, __u64 where, __u64 bytes_filters)
+{
+	__u32 row = (__u32)where;
+	__u32 slot = (where >> 32) & 1;
+	__u64 bytes = bytes_filters >> 32;
+	struct xic_record *rec = NULL;
+	struct source_hash h;
+	__u64 *word, mask;
+	int err;
+
+	hash_source(ipv6, saddr, &h);
+	if (READ_ONCE(xic.flood.filtered[slot][ipv6])) {
+		/* A key whose filter bit is clear has no record: skip the generation altogether. */
+		word = recorded_word(&slot, &h, row, &mask);
+		if (!word || (READ_ONCE(*word) & mask))
+			rec = find_record(ipv6, &slot, key);
+	} else {
+		rec = find_record(ipv6, &slot, key);
+	}
+	if (rec) {
+		add_to(rec, bytes, now_ns());
+		return 0;
+	}
+	err = check_source((__u32)bytes_filters, ipv6, saddr);
+	if (err < 0)
+		return err;
+	count_overflow(slot, row, h.h1, h.h2, bytes);
+	return 0;
+}
+
 /*
  * Counts into the source's record, creating it when the source filter
  * counts the source and the generation has room; returns 0, or
  * IGNORE(reason) when the source filter does not count it. A source that
- * finds the generation full is counted in its row's overflow entry. Only
- * full generations hash the source: the hit path and the miss with room
- * do not.
+ * finds no room is counted in its row's overflow entry. Only full
+ * generations hash the source: the hit path and the miss with room do
+ * not.
  */
 static __always_inline int count_in(void *generations, const void *key, __u32 *slot, __u32 row,
 				    __u64 bytes, __u64 now, __u32 filters, int ipv6, const void *saddr)
 {
 	__u32 s = *slot & 1;
-	__u32 full = READ_ONCE(xic.flood.full[s][ipv6]);
-	struct xic_record *rec = NULL;
-	void *generation = NULL;
+	struct xic_record *rec;
+	void *generation;
 	struct source_hash h;
-	int hashed = 0;
-	__u64 *word, mask;
 	int err;
 
-	if (unlikely(full) && READ_ONCE(xic.flood.filtered[s][ipv6])) {
-		/* A key whose filter bit is clear has no record: skip the generation altogether. */
-		hash_source(ipv6, saddr, &h);
-		hashed = 1;
-		word = recorded_word(slot, &h, row, &mask);
-		if (!word || (READ_ONCE(*word) & mask)) {
-			generation = bpf_map_lookup_elem(generations, slot);
-			if (generation)
-				rec = bpf_map_lookup_elem(generation, key);
-		}
-	} else {
-		generation = bpf_map_lookup_elem(generations, slot);
-		if (!generation)
-			return 0;
-		rec = bpf_map_lookup_elem(generation, key);
-	}
+	if (unlikely(READ_ONCE(xic.flood.full[s][ipv6])))
+		return count_full(key, saddr, ipv6, (__u64)s << 32 | row, bytes << 32 | filters);
+	generation = bpf_map_lookup_elem(generations, slot);
+	if (!generation)
+		return 0;
+	rec = bpf_map_lookup_elem(generation, key);
 	if (likely(rec)) {
 		add_to(rec, bytes, now);
 		return 0;
@@ -814,38 +855,28 @@ static __always_inline int count_in(void *generations, const void *key, __u32 *s
 	err = check_source(filters, ipv6, saddr);
 	if (err < 0)
 		return err;
-	if (!full && generation) {
-		struct xic_record fresh = {
-			.counts.counts = ONE_PACKET + bytes, .first_seen_ns = now, .last_seen_ns = now,
-		};
+	struct xic_record fresh = {
+		.counts.counts = ONE_PACKET + bytes, .first_seen_ns = now, .last_seen_ns = now,
+	};
 
-		err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);
-		if (!err)
+	err = bpf_map_update_elem(generation, key, &fresh, BPF_NOEXIST);
+	if (likely(!err))
+		return 0;
+	/* Another CPU created the record first: count into that one. */
+	if (err == -EEXIST) {
+		rec = bpf_map_lookup_elem(generation, key);
+		if (rec) {
+			add_to(rec, bytes, now);
 			return 0;
-		/* Another CPU created the record first: count into that one. */
-		if (err == -EEXIST) {
-			rec = bpf_map_lookup_elem(generation, key);
-			if (rec) {
-				add_to(rec, bytes, now);
-				return 0;
-			}
 		}
-		if (err == -E2BIG)
-			xic.flood.full[s][ipv6] = 1;
-		else
-			count_insert_failed(slot);
 	}
-	if (!hashed)
-		hash_source(ipv6, saddr, &h);
+	if (err == -E2BIG)
+		xic.flood.full[s][ipv6] = 1;
+	else
+		count_insert_failed(slot);
+	hash_source(ipv6, saddr, &h);
 	count_overflow(s, row, h.h1, h.h2, bytes);
 	return 0;
-}
-
-static __always_inline __u64 now_ns(void)
-{
-	__u64 now = READ_ONCE(xic.config.clock_ns);
-
-	return now ? now : bpf_ktime_get_coarse_ns();
 }
 
 /*
