@@ -172,26 +172,34 @@ struct xic_row {
  * What a row received from sources that found no room in a full
  * generation: their packets and bytes, and a sketch of their addresses.
  * A source without room never gets a record later in the same window, so
- * these sources and the records are disjoint sets.
+ * these sources and the records are disjoint sets. row_tag says which row
+ * an entry of the overflow array holds: its struct xic_row as a 32-bit
+ * word with XIC_ROW_TAKEN set, or 0 for a free entry.
  */
 struct xic_overflow {
+	__u32 row_tag;
+	__u32 pad;
 	struct xic_counts counts;
 	__u8 registers[XIC_SKETCH_REGISTERS];
 };
 
-/*
- * The key of a row's overflow entry: the row, in one generation. Both
- * generations share one map of XIC_SKETCH_ROWS entries, of which userspace
- * deletes the ended generation's at the flip: a window's first
- * XIC_SKETCH_ROWS overflowing rows get a sketch of their own, later ones
- * share one (and are marked in struct xic_spilled_rows).
- */
-struct xic_overflow_key {
-	struct xic_row row;
-	__u32 slot;
-};
+#define XIC_ROW_TAKEN 0x80000000u
 
-#define XIC_SKETCH_ROWS 2048
+/*
+ * The overflow array holds XIC_SKETCH_ROWS entries per generation: entry
+ * slot * XIC_SKETCH_ROWS + i. A row takes, by compare-and-swap of its
+ * row_tag, the first free entry of the XIC_SKETCH_PROBES from its home
+ * (row * XIC_HOST_HASH) >> (32 - XIC_SKETCH_ROW_BITS) on, wrapping around
+ * (linear probing); a row that finds none shares the generation's spill
+ * entry (and is marked in struct xic_spilled_rows). So a window's first
+ * overflowing rows, up to XIC_SKETCH_ROWS, get a sketch of their own (a
+ * few fewer when probing finds the entries near a row's home taken), and
+ * the program sets xic_flood.overflowed for userspace, which reads and
+ * frees the ended generation's entries after its flip.
+ */
+#define XIC_SKETCH_ROW_BITS 11
+#define XIC_SKETCH_ROWS (1 << XIC_SKETCH_ROW_BITS)
+#define XIC_SKETCH_PROBES 8
 
 /*
  * The rows that lost sources beyond XIC_SKETCH_ROWS, one bit each, per
@@ -299,11 +307,14 @@ struct xic_host_tables {
  * within a window. filtered[s][n] is written by userspace: 1 once it has set
  * the recorded-keys filter of slot s from the full generation's records
  * (which no longer change), so that the program may skip lookups of keys it
- * does not hold. Userspace clears both when it resets the slot.
+ * does not hold. overflowed[s] is written by the program: 1 once a row took
+ * an entry of the overflow array in generation s. Userspace clears all
+ * three when it resets the slot.
  */
 struct xic_flood {
 	__u32 full[2][2];
 	__u32 filtered[2][2];
+	__u32 overflowed[2];
 };
 
 /*

@@ -85,15 +85,17 @@ struct {
 
 /*
  * The overflow of full generations: a sketch and the packet and byte counts
- * of each row that lost a source, by (row, slot), allocated as rows
- * overflow (see struct xic_overflow_key); and one shared entry per slot for
- * rows beyond them (overflow_spill). One hash for both slots: a lookup
- * here is the flood's hot path, and a map-of-maps would cost one more.
+ * of each row that lost a source, XIC_SKETCH_ROWS entries per slot that
+ * rows take as they overflow (see XIC_SKETCH_PROBES); and one shared entry
+ * per slot for rows beyond them (overflow_spill). An array, not a hash: a
+ * lookup here is the flood's hot path, and an array lookup is inlined to
+ * a few instructions and one cache line, where a hash lookup reads the
+ * map, a bucket and the entry's key.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XIC_SKETCH_ROWS);
-	__type(key, struct xic_overflow_key);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * XIC_SKETCH_ROWS);
+	__type(key, __u32);
 	__type(value, struct xic_overflow);
 } overflow SEC(".maps");
 
@@ -189,9 +191,6 @@ struct {
 
 /* Lives in .bss: all zeroes (count every port) until userspace writes it. */
 struct xic_globals xic;
-
-/* A row's first overflow entry starts as this: all zeroes, never written. */
-struct xic_overflow empty_overflow;
 
 struct cursor {
 	void *pos;
@@ -719,38 +718,57 @@ static __always_inline void sketch_update(struct xic_overflow *row, const struct
 
 /*
  * Counts a packet of a source that found no room into its row's overflow
- * entry, which the first such packet of a row creates. A subprogram, so
- * that both networks share one copy.
+ * entry, which the first such packet of a row takes (see
+ * XIC_SKETCH_PROBES). A subprogram, so that both networks share one copy.
  */
 static __noinline int count_overflow(__u32 slot, __u32 row, __u64 h1, __u64 h2, __u64 bytes)
 {
 	struct source_hash h = { .h1 = h1, .h2 = h2 };
-	struct xic_overflow_key key = { .slot = slot & 1 };
-	struct xic_overflow *entry;
-	int err;
+	__u32 tag = row | XIC_ROW_TAKEN;
+	__u32 home = (row * XIC_HOST_HASH) >> (32 - XIC_SKETCH_ROW_BITS);
+	struct xic_overflow *entry = NULL;
+	/* Apart from slot, whose address the map lookups take: a copy on the stack would lose its bound. */
+	__u32 s = slot & 1;
 
 	slot &= 1;
-	*(__u32 *)&key.row = row;
-	entry = bpf_map_lookup_elem(&overflow, &key);
-	if (unlikely(!entry)) {
-		err = bpf_map_update_elem(&overflow, &key, &empty_overflow, BPF_NOEXIST);
-		/* -EEXIST: another CPU made it; -E2BIG: beyond XIC_SKETCH_ROWS, counted in the spill. */
-		if (err == -E2BIG) {
-			struct xic_spilled_rows *spilled = bpf_map_lookup_elem(&spilled_rows, &slot);
-			__u32 bit = ((row >> 24) * XIC_TRANSPORT_COUNT + ((row >> 16) & 0xff)) * 65536 + (row & 0xffff);
-			__u32 word = bit / 64;
+#pragma clang loop unroll(disable)
+	for (__u32 i = 0; i < XIC_SKETCH_PROBES; i++) {
+		__u32 index = s * XIC_SKETCH_ROWS + ((home + i) & (XIC_SKETCH_ROWS - 1));
+		struct xic_overflow *e = bpf_map_lookup_elem(&overflow, &index);
+		__u32 seen;
 
-			/*
-			 * Opaque to clang, which would otherwise fold the index into
-			 * (bit >> 3) & ~7, a range the verifier cannot bound to the map.
-			 */
-			asm volatile("" : "+r"(word));
-			if (spilled && word < XIC_ALL_ROWS / 64)
-				__sync_fetch_and_or(&spilled->words[word], 1ULL << (bit % 64));
-			entry = bpf_map_lookup_elem(&overflow_spill, &slot);
-		} else {
-			entry = bpf_map_lookup_elem(&overflow, &key);
+		if (!e)
+			break;
+		seen = READ_ONCE(e->row_tag);
+		if (likely(seen == tag)) {
+			entry = e;
+			break;
 		}
+		if (!seen) {
+			/* A free entry: take it, unless another CPU just took it for another row. */
+			seen = __sync_val_compare_and_swap(&e->row_tag, 0, tag);
+			if (!seen && !READ_ONCE(xic.flood.overflowed[s]))
+				xic.flood.overflowed[s] = 1;
+			if (!seen || seen == tag) {
+				entry = e;
+				break;
+			}
+		}
+	}
+	if (unlikely(!entry)) {
+		/* No entry for this row: counted in the spill, and the row marked. */
+		struct xic_spilled_rows *spilled = bpf_map_lookup_elem(&spilled_rows, &slot);
+		__u32 bit = ((row >> 24) * XIC_TRANSPORT_COUNT + ((row >> 16) & 0xff)) * 65536 + (row & 0xffff);
+		__u32 word = bit / 64;
+
+		/*
+		 * Opaque to clang, which would otherwise fold the index into
+		 * (bit >> 3) & ~7, a range the verifier cannot bound to the map.
+		 */
+		asm volatile("" : "+r"(word));
+		if (spilled && word < XIC_ALL_ROWS / 64)
+			__sync_fetch_and_or(&spilled->words[word], 1ULL << (bit % 64));
+		entry = bpf_map_lookup_elem(&overflow_spill, &slot);
 		if (!entry)
 			return 0;
 	}

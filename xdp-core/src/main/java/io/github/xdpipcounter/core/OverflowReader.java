@@ -3,15 +3,12 @@ package io.github.xdpipcounter.core;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.github.xdpipcounter.core.bpf.BpfMap;
-import io.github.xdpipcounter.core.bpf.BpfMap.ReadStrategy;
 import io.github.xdpipcounter.core.internal.layout.XicFlood;
 import io.github.xdpipcounter.core.internal.layout.XicOverflowLayout;
 
@@ -23,9 +20,6 @@ import io.github.xdpipcounter.core.internal.layout.XicOverflowLayout;
  * run writes it.
  */
 final class OverflowReader {
-    /** Entries are 4 KiB each. */
-    private static final int READ_CHUNK = 64;
-
     private final BpfMap rows;
     private final BpfMap spill;
     private final BpfMap spilledRows;
@@ -42,23 +36,24 @@ final class OverflowReader {
     Overflow drain(int slot) {
         boolean[] full = {flood.full(slot, 0), flood.full(slot, 1)};
         Map<Long, Overflow.Row> lost = new HashMap<>();
-        List<MemorySegment> ended = new ArrayList<>();
-        // Both slots share the map, and the other one is being written: read all, delete this slot's.
-        try (Arena keys = Arena.ofConfined()) {
-            rows.readAll(ReadStrategy.BATCH, false, READ_CHUNK, (chunk, values, n) -> {
-                for (int i = 0; i < n; i++) {
-                    MemorySegment key = chunk.asSlice((long) i * XicOverflowLayout.KEY_SIZE, XicOverflowLayout.KEY_SIZE);
-                    if (XicOverflowLayout.slot(key) != slot) {
+        if (flood.overflowed(slot)) {
+            // The slot's own entries of the array (the other slot's are being written): each taken one is
+            // read, then freed. Only a window whose rows took entries pays for these 2,048 reads.
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+                MemorySegment value = arena.allocate(XicOverflowLayout.SIZE, 8);
+                MemorySegment free = arena.allocate(XicOverflowLayout.SIZE, 8);
+                for (int i = 0; i < XicOverflowLayout.ROWS; i++) {
+                    key.set(ValueLayout.JAVA_INT, 0, slot * XicOverflowLayout.ROWS + i);
+                    if (!rows.lookup(key, value) || !XicOverflowLayout.taken(value)) {
                         continue;
                     }
-                    MemorySegment value = values.asSlice((long) i * XicOverflowLayout.SIZE, XicOverflowLayout.SIZE);
-                    Network network = Network.values()[XicOverflowLayout.network(key)];
-                    lost.put(PortTally.key(network, XicOverflowLayout.transport(key), XicOverflowLayout.port(key)),
+                    Network network = Network.values()[XicOverflowLayout.network(value)];
+                    lost.put(PortTally.key(network, XicOverflowLayout.transport(value), XicOverflowLayout.port(value)),
                             row(value));
-                    ended.add(keys.allocate(XicOverflowLayout.KEY_SIZE, 8).copyFrom(key));
+                    rows.update(key, free);
                 }
-            });
-            ended.forEach(rows::delete);
+            }
         }
         Overflow.Row spilled;
         BitSet spilledKeys = new BitSet();

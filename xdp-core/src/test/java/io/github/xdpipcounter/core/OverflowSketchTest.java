@@ -148,7 +148,8 @@ class OverflowSketchTest {
         try (CounterProgram program = CounterProgram.load(1)) {
             byte[] first = {(byte) 198, 51, 100, 1};
             program.program().testRun(udpFrom(first, 1));
-            // 2,100 more rows, three new sources each: 2,048 get a sketch of their own.
+            // 2,100 more rows, three new sources each: up to 2,048 get a sketch of their own (probing 8
+            // entries from a row's home leaves a few free as the array fills), the rest share the spill.
             int rows = 2_100;
             for (int port = 2; port < 2 + rows; port++) {
                 for (int n = 0; n < 3; n++) {
@@ -156,15 +157,17 @@ class OverflowSketchTest {
                 }
             }
             Window window = program.completeWindow();
-            // Every row that lost sources is marked: 2,048 with a sketch, the rest as lower bounds.
+            // Every row that lost sources is marked: those with a sketch, and the rest as lower bounds.
             long estimatedRows = window.portActivity().stream().filter(PortActivity::estimated).count();
             assertThat(estimatedRows).isEqualTo(rows);
             assertThat(window.activity(Network.IPV4, Transport.UDP, 1).estimated()).isFalse();
             assertThat(window.countedPackets()).isEqualTo(1 + 3L * rows);
-            assertThat(window.unattributedPackets()).isEqualTo(3L * (rows - 2048));
+            long spilledRows = window.unattributedPackets() / 3;
+            assertThat(window.unattributedPackets()).isEqualTo(3 * spilledRows);
+            assertThat(spilledRows).isBetween(rows - 2048L, rows - 2048L + 64);
             long attributed = window.portActivity().stream().mapToLong(PortActivity::packets).sum();
             assertThat(attributed + window.unattributedPackets()).isEqualTo(window.countedPackets());
-            assertThat((double) window.unattributedSourcesWithoutRoom()).isCloseTo(3 * (rows - 2048), within(10.0));
+            assertThat((double) window.unattributedSourcesWithoutRoom()).isCloseTo(3 * spilledRows, within(10.0));
             assertThat((double) window.sourcesWithoutRoom()).isCloseTo(3 * rows, within(3 * SIGMA * 3 * rows));
         }
     }

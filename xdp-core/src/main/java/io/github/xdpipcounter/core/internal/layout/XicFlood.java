@@ -10,7 +10,8 @@ import io.github.xdpipcounter.core.internal.libbpf.xic_flood;
  * The program's {@code struct xic_flood}, inside its mapped global: which
  * generations refused a record for lack of room (the program sets those
  * flags) and which of them have their recorded-keys filter set (userspace
- * sets those). Every access is volatile: the program reads and writes the
+ * sets those), and which generations' rows took entries of the overflow
+ * array. Every access is volatile: the program reads and writes the
  * flags while it runs.
  */
 public final class XicFlood {
@@ -18,6 +19,8 @@ public final class XicFlood {
             PathElement.sequenceElement(), PathElement.sequenceElement());
     private static final VarHandle FILTERED = xic_flood.filtered$layout().varHandle(
             PathElement.sequenceElement(), PathElement.sequenceElement());
+
+    private static final VarHandle OVERFLOWED = xic_flood.overflowed$layout().varHandle(PathElement.sequenceElement());
 
     private final MemorySegment memory;
 
@@ -41,11 +44,17 @@ public final class XicFlood {
         FILTERED.setVolatile(memory, xic_flood.filtered$offset(), (long) slot, (long) network, 1);
     }
 
-    /** Clears both networks' flags of {@code slot}. */
+    /** Whether a row took an entry of the overflow array in generation {@code slot}. */
+    public boolean overflowed(int slot) {
+        return (int) OVERFLOWED.getVolatile(memory, xic_flood.overflowed$offset(), (long) slot) != 0;
+    }
+
+    /** Clears both networks' flags of {@code slot}, and its overflowed flag. */
     public void clear(int slot) {
         for (long network = 0; network < 2; network++) {
             FULL.setVolatile(memory, xic_flood.full$offset(), (long) slot, network, 0);
             FILTERED.setVolatile(memory, xic_flood.filtered$offset(), (long) slot, network, 0);
         }
+        OVERFLOWED.setVolatile(memory, xic_flood.overflowed$offset(), (long) slot, 0);
     }
 }

@@ -5,15 +5,15 @@ import java.lang.foreign.ValueLayout;
 
 import io.github.xdpipcounter.core.internal.libbpf.LibBpf;
 import io.github.xdpipcounter.core.internal.libbpf.xic_overflow;
-import io.github.xdpipcounter.core.internal.libbpf.xic_overflow_key;
 import io.github.xdpipcounter.core.internal.libbpf.xic_recorded;
 import io.github.xdpipcounter.core.internal.libbpf.xic_row;
 import io.github.xdpipcounter.core.internal.libbpf.xic_spilled_rows;
 
 /**
- * The overflow of a full generation as the program lays it out: {@code struct
- * xic_overflow_key} keys (a row and a slot), {@code struct xic_overflow} values (packets, bytes and the
- * HyperLogLog registers of the sources that found no room), the size of a
+ * The overflow of a full generation as the program lays it out: the
+ * overflow array's {@code struct xic_overflow} entries (the row an entry
+ * holds, packets, bytes and the HyperLogLog registers of the sources that
+ * found no room), {@link #ROWS} of them per generation, the size of a
  * slot's {@code struct xic_recorded} filter, and the sketch parameters the
  * header fixes.
  */
@@ -24,9 +24,10 @@ public final class XicOverflowLayout {
     public static final long SEED = LibBpf.XIC_SKETCH_SEED();
     /** Registers per sketch, one byte each. */
     public static final int REGISTERS = 1 << LG_K;
-    /** The size of a {@code struct xic_overflow_key}: a row and its generation's slot. */
-    public static final int KEY_SIZE = (int) xic_overflow_key.sizeof();
-    private static final long ROW = xic_overflow_key.row$offset();
+    /** The overflow array's entries per generation: generation s has entries s * ROWS to s * ROWS + ROWS - 1. */
+    public static final int ROWS = LibBpf.XIC_SKETCH_ROWS();
+    private static final long ROW = xic_overflow.row_tag$offset();
+    private static final int TAKEN = LibBpf.XIC_ROW_TAKEN();
     public static final int SIZE = (int) xic_overflow.sizeof();
     public static final int RECORDED_SIZE = (int) xic_recorded.sizeof();
     /** The size of a slot's {@code struct xic_spilled_rows}: one bit per possible row. */
@@ -35,24 +36,24 @@ public final class XicOverflowLayout {
     private XicOverflowLayout() {
     }
 
-    /** The key's generation slot. */
-    public static int slot(MemorySegment key) {
-        return xic_overflow_key.slot(key);
+    /** Whether an entry of the overflow array holds a row; the three methods after this one say which. */
+    public static boolean taken(MemorySegment overflow) {
+        return (overflow.get(ValueLayout.JAVA_INT_UNALIGNED, ROW) & TAKEN) != 0;
     }
 
-    /** The key's destination port (or ICMP type). */
-    public static int port(MemorySegment key) {
-        return Short.toUnsignedInt(key.get(ValueLayout.JAVA_SHORT_UNALIGNED, ROW + xic_row.port$offset()));
+    /** The entry's destination port (or ICMP type). */
+    public static int port(MemorySegment overflow) {
+        return Short.toUnsignedInt(overflow.get(ValueLayout.JAVA_SHORT_UNALIGNED, ROW + xic_row.port$offset()));
     }
 
-    /** The key's enum xic_transport code. */
-    public static int transport(MemorySegment key) {
-        return Byte.toUnsignedInt(key.get(ValueLayout.JAVA_BYTE, ROW + xic_row.transport$offset()));
+    /** The entry's enum xic_transport code. */
+    public static int transport(MemorySegment overflow) {
+        return Byte.toUnsignedInt(overflow.get(ValueLayout.JAVA_BYTE, ROW + xic_row.transport$offset()));
     }
 
-    /** The key's network: 0 for IPv4, 1 for IPv6. */
-    public static int network(MemorySegment key) {
-        return Byte.toUnsignedInt(key.get(ValueLayout.JAVA_BYTE, ROW + xic_row.network$offset()));
+    /** The entry's network: 0 for IPv4, 1 for IPv6 (its byte's high bit is the taken bit, on a little-endian host). */
+    public static int network(MemorySegment overflow) {
+        return overflow.get(ValueLayout.JAVA_BYTE, ROW + xic_row.network$offset()) & 0x7f;
     }
 
     public static long packets(MemorySegment overflow) {

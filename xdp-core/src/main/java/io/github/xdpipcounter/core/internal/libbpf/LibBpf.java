@@ -2061,6 +2061,24 @@ public class LibBpf extends LibBpf$shared {
     public static long XIC_SKETCH_SEED() {
         return XIC_SKETCH_SEED;
     }
+    private static final int XIC_ROW_TAKEN = (int)2147483648L;
+    /**
+     * {@snippet lang=c :
+     * #define XIC_ROW_TAKEN 2147483648
+     * }
+     */
+    public static int XIC_ROW_TAKEN() {
+        return XIC_ROW_TAKEN;
+    }
+    private static final int XIC_SKETCH_ROWS = (int)2048L;
+    /**
+     * {@snippet lang=c :
+     * #define XIC_SKETCH_ROWS 2048
+     * }
+     */
+    public static int XIC_SKETCH_ROWS() {
+        return XIC_SKETCH_ROWS;
+    }
     private static final int XIC_HOST_HASH = (int)2654435761L;
     /**
      * {@snippet lang=c :

@@ -17,6 +17,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * struct xic_flood {
  *     __u32 full[2][2];
  *     __u32 filtered[2][2];
+ *     __u32 overflowed[2];
  * }
  * }
  */
@@ -28,7 +29,8 @@ public class xic_flood {
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
         MemoryLayout.sequenceLayout(2, MemoryLayout.sequenceLayout(2, LibBpf.C_INT)).withName("full"),
-        MemoryLayout.sequenceLayout(2, MemoryLayout.sequenceLayout(2, LibBpf.C_INT)).withName("filtered")
+        MemoryLayout.sequenceLayout(2, MemoryLayout.sequenceLayout(2, LibBpf.C_INT)).withName("filtered"),
+        MemoryLayout.sequenceLayout(2, LibBpf.C_INT).withName("overflowed")
     ).withName("xic_flood");
 
     /**
@@ -190,6 +192,83 @@ public class xic_flood {
      */
     public static void filtered(MemorySegment struct, long index0, long index1, int fieldValue) {
         filtered$ELEM_HANDLE.set(struct, filtered$OFFSET, index0, index1, fieldValue);
+    }
+
+    private static final SequenceLayout overflowed$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("overflowed"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 overflowed[2]
+     * }
+     */
+    public static final SequenceLayout overflowed$layout() {
+        return overflowed$LAYOUT;
+    }
+
+    private static final long overflowed$OFFSET = $LAYOUT.byteOffset(groupElement("overflowed"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 overflowed[2]
+     * }
+     */
+    public static final long overflowed$offset() {
+        return overflowed$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 overflowed[2]
+     * }
+     */
+    public static MemorySegment overflowed(MemorySegment struct) {
+        return struct.asSlice(overflowed$OFFSET, overflowed$LAYOUT.byteSize());
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 overflowed[2]
+     * }
+     */
+    public static void overflowed(MemorySegment struct, MemorySegment fieldValue) {
+        MemorySegment.copy(fieldValue, 0L, struct, overflowed$OFFSET, overflowed$LAYOUT.byteSize());
+    }
+
+    private static long[] overflowed$DIMS = { 2 };
+
+    /**
+     * Dimensions for array field:
+     * {@snippet lang=c :
+     * __u32 overflowed[2]
+     * }
+     */
+    public static long[] overflowed$dimensions() {
+        return overflowed$DIMS;
+    }
+    private static final VarHandle overflowed$ELEM_HANDLE = overflowed$LAYOUT.varHandle(sequenceElement());
+
+    /**
+     * Indexed getter for field:
+     * {@snippet lang=c :
+     * __u32 overflowed[2]
+     * }
+     */
+    public static int overflowed(MemorySegment struct, long index0) {
+        return (int)overflowed$ELEM_HANDLE.get(struct, overflowed$OFFSET, index0);
+    }
+
+    /**
+     * Indexed setter for field:
+     * {@snippet lang=c :
+     * __u32 overflowed[2]
+     * }
+     */
+    public static void overflowed(MemorySegment struct, long index0, int fieldValue) {
+        overflowed$ELEM_HANDLE.set(struct, overflowed$OFFSET, index0, fieldValue);
     }
 
     /**

@@ -15,6 +15,8 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
 /**
  * {@snippet lang=c :
  * struct xic_overflow {
+ *     __u32 row_tag;
+ *     __u32 pad;
  *     struct xic_counts counts;
  *     __u8 registers[4096];
  * }
@@ -27,6 +29,8 @@ public class xic_overflow {
     }
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
+        LibBpf.C_INT.withName("row_tag"),
+        LibBpf.C_INT.withName("pad"),
         xic_counts.layout().withName("counts"),
         MemoryLayout.sequenceLayout(4096, LibBpf.C_CHAR).withName("registers")
     ).withName("xic_overflow");
@@ -36,6 +40,94 @@ public class xic_overflow {
      */
     public static final GroupLayout layout() {
         return $LAYOUT;
+    }
+
+    private static final OfInt row_tag$LAYOUT = (OfInt)$LAYOUT.select(groupElement("row_tag"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 row_tag
+     * }
+     */
+    public static final OfInt row_tag$layout() {
+        return row_tag$LAYOUT;
+    }
+
+    private static final long row_tag$OFFSET = $LAYOUT.byteOffset(groupElement("row_tag"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 row_tag
+     * }
+     */
+    public static final long row_tag$offset() {
+        return row_tag$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 row_tag
+     * }
+     */
+    public static int row_tag(MemorySegment struct) {
+        return struct.get(row_tag$LAYOUT, row_tag$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 row_tag
+     * }
+     */
+    public static void row_tag(MemorySegment struct, int fieldValue) {
+        struct.set(row_tag$LAYOUT, row_tag$OFFSET, fieldValue);
+    }
+
+    private static final OfInt pad$LAYOUT = (OfInt)$LAYOUT.select(groupElement("pad"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 pad
+     * }
+     */
+    public static final OfInt pad$layout() {
+        return pad$LAYOUT;
+    }
+
+    private static final long pad$OFFSET = $LAYOUT.byteOffset(groupElement("pad"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 pad
+     * }
+     */
+    public static final long pad$offset() {
+        return pad$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 pad
+     * }
+     */
+    public static int pad(MemorySegment struct) {
+        return struct.get(pad$LAYOUT, pad$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 pad
+     * }
+     */
+    public static void pad(MemorySegment struct, int fieldValue) {
+        struct.set(pad$LAYOUT, pad$OFFSET, fieldValue);
     }
 
     private static final GroupLayout counts$LAYOUT = (GroupLayout)$LAYOUT.select(groupElement("counts"));
