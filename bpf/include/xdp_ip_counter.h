@@ -253,7 +253,10 @@ struct xic_config {
 	__u64 clock_ns;
 	/* Generation the program writes: 0 or 1. */
 	__u32 slot;
-	/* Bit t set: count transport t only on ports set in port_bitmap[t]; t < XIC_PORT_TRANSPORTS. */
+	/*
+	 * Bit t set: count transport t only on ports set in port_bitmap[t]; t <
+	 * XIC_PORT_TRANSPORTS. Read only under XIC_FILTER_PORTS.
+	 */
 	__u32 port_filter;
 	/* Bit f set: filter f of enum xic_filter is on. 0: today's defaults, nothing else is read. */
 	__u32 filters;

@@ -46,6 +46,10 @@ final class DestinationHosts {
 
     /** Makes the program count exactly the hosts of {@code wanted} whose value is not 0; see the class description. */
     synchronized void replace(Map<AddressBlock, Byte> wanted) {
+        if (wanted.equals(contents)) {
+            // Every filter change comes here, most with the same hosts: no table to switch, no grace period.
+            return;
+        }
         List<AddressBlock> hosts = new ArrayList<>();
         wanted.forEach((block, value) -> {
             if (block.network() != network || block.prefixLength() != network.addressLength() * 8) {
@@ -87,11 +91,6 @@ final class DestinationHosts {
     /** The hosts last given to {@link #replace}. */
     synchronized Map<AddressBlock, Byte> contents() {
         return contents;
-    }
-
-    /** The hosts the program finds in its host map: those the table could not hold. */
-    Map<AddressBlock, Byte> inMap() {
-        return map.contents();
     }
 
     /** The bucket of an address, as the program computes it (see struct xic_host_tables). */
