@@ -43,7 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RequiresRoot
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PortScanIT {
-    private static final Duration WINDOW = Duration.ofSeconds(2);
+    /**
+     * Long enough that the scan's window stays the latest for seconds even
+     * when reading it takes a cold JVM on a loaded machine most of a second:
+     * with 2 s windows, a CI run once never scraped it.
+     */
+    private static final Duration WINDOW = Duration.ofSeconds(4);
     /** Scraped over loopback inside the counter's namespace: the program is on the veth only, so scrapes count nowhere. */
     private static final String SPOOFED_V4 = "10.203.0.250";
     private static final String SPOOFED_V6 = "fd00:203::fa";
@@ -97,14 +102,15 @@ class PortScanIT {
     private static final long RESIDENT_BOUND = 768L << 20;
     /**
      * The CPU the 5 idle windows after the scan may take beyond as many idle
-     * windows before it (some 250-300 ms with a scrape or two per window).
-     * Measured: 200-960 ms more, the most on a loaded machine. Per thread,
-     * that is JIT compilation, collecting the scan's garbage, and scrapes of
-     * the 1,000 counter rows that stay until they expire; by the windows after
-     * those, the tool is back at its baseline. A generous bound, a fifth of a
-     * core: CPU time over 10 s is noisy on a shared machine, and what it must
-     * catch is work that never ends (before the bound: 14% of a core, for good,
-     * on top of scrapes of 37 MB).
+     * windows before it (some 250-300 ms with a scrape or two per window of
+     * 2 s). Measured with 2 s windows: 200-960 ms more, the most on a loaded
+     * machine. Per thread, that is JIT compilation, collecting the scan's
+     * garbage, and scrapes of the 1,000 counter rows that stay until they
+     * expire; by the windows after those, the tool is back at its baseline.
+     * A generous bound, a tenth of a core over the 20 s of 5 windows: CPU
+     * time is noisy on a shared machine, and what it must catch is work that
+     * never ends (before the bound: 14% of a core, for good, 2.8 s over those
+     * 20 s, on top of scrapes of 37 MB).
      */
     private static final Duration IDLE_CPU_GROWTH = Duration.ofSeconds(2);
     private static final Pattern NUMBERED_PORT = Pattern.compile("port=\"\\d+\"");
