@@ -777,16 +777,23 @@ static __noinline int count_overflow(__u32 slot, __u32 row, __u64 h1, __u64 h2, 
 	return 0;
 }
 
-/* The recorded-keys filter bit of a record key: its source hash mixed with its row. */
+/*
+ * The recorded-keys filter word of a record key, and in mask its
+ * XIC_RECORDED_PROBES bits (see struct xic_recorded).
+ */
 static __always_inline __u64 *recorded_word(__u32 *slot, const struct source_hash *h, __u32 row, __u64 *mask)
 {
 	struct xic_recorded *filter = bpf_map_lookup_elem(&recorded, slot);
-	__u32 bit = ((__u32)(h->h1 >> 32) ^ (row * 0x9e3779b1u)) & (XIC_RECORDED_BITS - 1);
+	__u32 word = ((__u32)(h->h1 >> 32) ^ (row * 0x9e3779b1u)) & (XIC_RECORDED_WORDS - 1);
+	__u64 bits = 0;
 
 	if (!filter)
 		return NULL;
-	*mask = 1ULL << (bit & 63);
-	return &filter->words[bit >> 6];
+#pragma unroll
+	for (int i = 0; i < XIC_RECORDED_PROBES; i++)
+		bits |= 1ULL << ((h->h2 >> (6 * i)) & 63);
+	*mask = bits;
+	return &filter->words[word];
 }
 
 static __always_inline __u64 now_ns(void)
@@ -825,9 +832,9 @@ static __noinline int count_full(const void *key, const void *saddr, int ipv6, _
 
 	hash_source(ipv6, saddr, &h);
 	if (READ_ONCE(xic.flood.filtered[slot][ipv6])) {
-		/* A key whose filter bit is clear has no record: skip the generation altogether. */
+		/* A key with a filter bit clear has no record: skip the generation altogether. */
 		word = recorded_word(&slot, &h, row, &mask);
-		if (!word || (READ_ONCE(*word) & mask))
+		if (!word || (READ_ONCE(*word) & mask) == mask)
 			rec = find_record(ipv6, &slot, key);
 	} else {
 		rec = find_record(ipv6, &slot, key);

@@ -13,7 +13,7 @@ import org.apache.datasketches.hash.MurmurHash3;
 
 /**
  * Sets the program's recorded-keys filter of a full generation (see
- * {@code struct xic_recorded}): one bit per record key, so that the program
+ * {@code struct xic_recorded}): a few bits per record key in one word, so that the program
  * can tell most keys without a record by one bit test instead of a hash
  * lookup that misses, the costliest step of a flood. A full generation's
  * records no longer change, so the filter is set once, from userspace, off
@@ -22,7 +22,6 @@ import org.apache.datasketches.hash.MurmurHash3;
  */
 final class RecordedKeysFilter {
     private static final int WORDS = XicOverflowLayout.RECORDED_SIZE / Long.BYTES;
-    private static final int BITS = WORDS * Long.SIZE;
     private static final int READ_CHUNK = 8192;
 
     private final BpfMap recorded;
@@ -52,10 +51,11 @@ final class RecordedKeysFilter {
             generations[n].readAll(ReadStrategy.BATCH, false, READ_CHUNK, (keys, values, count) -> {
                 for (int i = 0; i < count; i++) {
                     long at = (long) i * key.size();
-                    int bit = bit(keys.asSlice(at + key.saddr(), network.addressLength()),
-                            Short.toUnsignedInt(keys.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + key.port())),
-                            Byte.toUnsignedInt(keys.get(ValueLayout.JAVA_BYTE, at + key.transport())), n);
-                    words[bit >>> 6] |= 1L << (bit & 63);
+                    long[] hash = MurmurHash3.hash(keys.asSlice(at + key.saddr(), network.addressLength()),
+                            XicOverflowLayout.SEED);
+                    int row = Short.toUnsignedInt(keys.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + key.port()))
+                            | Byte.toUnsignedInt(keys.get(ValueLayout.JAVA_BYTE, at + key.transport())) << 16 | n << 24;
+                    words[word(hash[0], row)] |= mask(hash[1]);
                 }
             });
             write(slot, words);
@@ -72,11 +72,18 @@ final class RecordedKeysFilter {
         }
     }
 
-    /** The program's bit of a key: see {@code struct xic_recorded}. */
-    private static int bit(MemorySegment address, int port, int transport, int network) {
-        long h1 = MurmurHash3.hash(address, XicOverflowLayout.SEED)[0];
-        int row = port | transport << 16 | network << 24;
-        return ((int) (h1 >>> 32) ^ row * 0x9e3779b1) & (BITS - 1);
+    /** The program's word of a key: see {@code struct xic_recorded}. */
+    private static int word(long h1, int row) {
+        return ((int) (h1 >>> 32) ^ row * 0x9e3779b1) & (WORDS - 1);
+    }
+
+    /** The program's bits of a key in its word. */
+    private static long mask(long h2) {
+        long mask = 0;
+        for (int i = 0; i < XicOverflowLayout.RECORDED_PROBES; i++) {
+            mask |= 1L << ((h2 >>> (6 * i)) & 63);
+        }
+        return mask;
     }
 
     private void write(int slot, long[] words) {

@@ -79,6 +79,28 @@ class OverflowSketchTest {
     }
 
     @Test
+    void onceItsFilterIsSetAFullGenerationOfTheDefaultCapacityStillCountsEveryRecordedSource() {
+        // The userspace filter and the program's must agree on every key: a recorded source
+        // whose bits the program does not find would count as a source without room.
+        int capacity = Windows.DEFAULT_MAX_SOURCES;
+        try (CounterProgram program = CounterProgram.load(capacity)) {
+            List<byte[]> sources = addresses(4, 2 * capacity, 5);
+            for (byte[] source : sources.subList(0, capacity + 1)) {
+                program.program().testRun(udpFrom(source));
+            }
+            program.tick();
+            for (byte[] source : sources) {
+                program.program().testRun(udpFrom(source));
+            }
+            Window full = program.completeWindow();
+            assertThat(full.sourceCount()).isEqualTo(capacity);
+            assertThat(full.sources()).allSatisfy(source -> assertThat(source.packets()).isEqualTo(2));
+            assertThat(full.countedPackets()).isEqualTo(3L * capacity + 1);
+            assertThat((double) full.sourcesWithoutRoom()).isCloseTo(capacity, within(3 * SIGMA * capacity));
+        }
+    }
+
+    @Test
     void everyWindowHasItsWholeCapacityWhetherItsGenerationWasReplacedOrEmptied() {
         try (CounterProgram program = CounterProgram.load(1024)) {
             List<byte[]> sources = addresses(4, 2_000, 3);

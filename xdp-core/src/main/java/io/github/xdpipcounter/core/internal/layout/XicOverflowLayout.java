@@ -30,6 +30,8 @@ public final class XicOverflowLayout {
     private static final int TAKEN = LibBpf.XIC_ROW_TAKEN();
     public static final int SIZE = (int) xic_overflow.sizeof();
     public static final int RECORDED_SIZE = (int) xic_recorded.sizeof();
+    /** The bits a key sets in its word of the recorded-keys filter. */
+    public static final int RECORDED_PROBES = LibBpf.XIC_RECORDED_PROBES();
     /** The size of a slot's {@code struct xic_spilled_rows}: one bit per possible row. */
     public static final int SPILLED_ROWS_SIZE = (int) xic_spilled_rows.sizeof();
 

@@ -285,6 +285,15 @@ public class LibBpf extends LibBpf$shared {
     public static int XIC_SKETCH_LG_K() {
         return XIC_SKETCH_LG_K;
     }
+    private static final int XIC_RECORDED_PROBES = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define XIC_RECORDED_PROBES 3
+     * }
+     */
+    public static int XIC_RECORDED_PROBES() {
+        return XIC_RECORDED_PROBES;
+    }
     private static final int BPF_MAP_TYPE_HASH = (int)1L;
     /**
      * {@snippet lang=c :
