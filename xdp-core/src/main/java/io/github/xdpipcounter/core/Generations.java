@@ -54,6 +54,8 @@ final class Generations {
         private final BpfMap outer;
         private final int capacity;
         private final BpfMapHandle[] bySlot = new BpfMapHandle[2];
+        /** The records of the last window read: what the next read expects (flips are serialised). */
+        private int lastCount;
 
         /** Creates both generations, {@code capacity} records each, and puts them into {@code outer}. */
         NetworkMaps(Network network, BpfMap outer, int capacity) {
@@ -297,8 +299,11 @@ final class Generations {
     }
 
     private static SourceTable read(NetworkMaps generations, int ended, ReadStrategy strategy) {
-        SourceTable.Builder table = new SourceTable.Builder(generations.network());
+        // Room for a little more than the last window held, up to the capacity (see Builder).
+        int expected = (int) Math.min(generations.capacity, generations.lastCount + generations.lastCount / 16);
+        SourceTable.Builder table = new SourceTable.Builder(generations.network(), expected);
         generations.generation(ended).readAll(strategy, false, READ_CHUNK, table::append);
+        generations.lastCount = table.count();
         return table.build();
     }
 }

@@ -139,8 +139,23 @@ final class SourceTable {
         private int count;
 
         Builder(Network network) {
+            this(network, 0);
+        }
+
+        /**
+         * A builder whose arrays start with room for {@code expected}
+         * sources: when a window holds about what was expected (windows of a
+         * counter tend to resemble the one before), its sources are copied
+         * once, where arrays grown from nothing copy them again at every
+         * doubling and once more to trim.
+         */
+        Builder(Network network, int expected) {
             this.network = network;
             this.keySize = keyLayout(network).size();
+            if (expected > 0) {
+                keys = new byte[Math.multiplyExact(expected, keySize)];
+                records = new byte[Math.multiplyExact(expected, recordSize)];
+            }
         }
 
         void append(MemorySegment keyChunk, MemorySegment recordChunk, int n) {
@@ -165,6 +180,11 @@ final class SourceTable {
         }
 
         SourceTable build() {
+            // Arrays at most an eighth too long are kept as they are: trimming would copy every source again.
+            int room = keys.length / keySize;
+            if (room - count <= room / 8) {
+                return new SourceTable(network, keys, records, count);
+            }
             return new SourceTable(network, Arrays.copyOf(keys, count * keySize),
                     Arrays.copyOf(records, count * recordSize), count);
         }
