@@ -17,8 +17,9 @@ import io.github.xdpipcounter.core.internal.layout.XicRecordLayout;
 /**
  * One network's sources of one window, kept as the kernel handed them over:
  * packed keys and records in two heap arrays, about 40 bytes per IPv4 source
- * and 52 per IPv6 source, decoded only when asked. A window of a million
- * sources therefore costs tens of megabytes, not a million objects.
+ * and 52 per IPv6 source (up to an eighth more: see Builder.build), decoded
+ * only when asked. A window of a million sources therefore costs tens of
+ * megabytes, not a million objects.
  */
 final class SourceTable {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
