@@ -43,6 +43,9 @@ public final class GenerationReadBenchmark {
             double best[] = {Double.MAX_VALUE, Double.MAX_VALUE};
             String cReader = System.getProperty("xic.cReader");
             String object = System.getProperty("xic.object");
+            if (cReader != null && object == null) {
+                throw new IllegalArgumentException("xic.cReader needs xic.object, the BPF object the C reader loads");
+            }
             List<Double> ratios = new ArrayList<>();
             System.out.printf("reading a generation of %,d sources, %d rounds each%n", sources, rounds);
             for (int round = 0; round < rounds; round++) {
