@@ -184,8 +184,8 @@ final class Generations {
         slot = ended ^ 1;
         windowStartNanos = flipNanos;
         waitForRunningPrograms(ended);
-        SourceTable sourcesV4 = read(v4, ended, strategy);
-        SourceTable sourcesV6 = read(v6, ended, strategy);
+        SourceTable sourcesV4 = read(v4, ended, strategy, startNanos, flipNanos);
+        SourceTable sourcesV6 = read(v6, ended, strategy, startNanos, flipNanos);
         Overflow overflow = overflows.drain(ended);
         recordedKeys.reset(ended);
         Statistics counted = statistics.drain(ended);
@@ -298,10 +298,12 @@ final class Generations {
         }
     }
 
-    private static SourceTable read(NetworkMaps generations, int ended, ReadStrategy strategy) {
+    /** The ended generation's records, of a window from {@code startNanos} to {@code endNanos}. */
+    private static SourceTable read(NetworkMaps generations, int ended, ReadStrategy strategy,
+                                    long startNanos, long endNanos) {
         // Room for a little more than the last window held, up to the capacity (see Builder).
         int expected = (int) Math.min(generations.capacity, generations.lastCount + generations.lastCount / 16);
-        SourceTable.Builder table = new SourceTable.Builder(generations.network(), expected);
+        SourceTable.Builder table = new SourceTable.Builder(generations.network(), expected, startNanos, endNanos);
         generations.generation(ended).readAll(strategy, false, READ_CHUNK, table::append);
         generations.lastCount = table.count();
         return table.build();

@@ -17,6 +17,9 @@ final class PortTally {
     private long[] packets = new long[64];
     private long[] bytes = new long[64];
     private int size;
+    /** The last key added and its slot: the sources of a chunk often share their port. */
+    private long lastKey = EMPTY;
+    private int lastSlot;
 
     private static long[] newKeys(int capacity) {
         long[] k = new long[capacity];
@@ -34,10 +37,24 @@ final class PortTally {
     }
 
     void add(long key, long packetCount, long byteCount) {
-        int slot = occupy(key);
+        int slot = key == lastKey ? lastSlot : occupy(key);
+        lastKey = key;
+        lastSlot = slot;
         sources[slot]++;
         packets[slot] += packetCount;
         bytes[slot] += byteCount;
+    }
+
+    /** Adds every row of {@code other}. */
+    void addAll(PortTally other) {
+        for (int i = 0; i < other.keys.length; i++) {
+            if (other.keys[i] != EMPTY) {
+                int slot = occupy(other.keys[i]);
+                sources[slot] += other.sources[i];
+                packets[slot] += other.packets[i];
+                bytes[slot] += other.bytes[i];
+            }
+        }
     }
 
     /** Packets and bytes of the row's sources that have no record. */
@@ -75,6 +92,7 @@ final class PortTally {
         long[] oldPackets = packets;
         long[] oldBytes = bytes;
         int capacity = oldKeys.length * 2;
+        lastKey = EMPTY;
         keys = newKeys(capacity);
         sources = new long[capacity];
         packets = new long[capacity];

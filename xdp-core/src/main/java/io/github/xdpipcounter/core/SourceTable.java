@@ -31,14 +31,22 @@ final class SourceTable {
     private final MemorySegment keySegment;
     private final MemorySegment recordSegment;
     private final int count;
+    private final PortTally tally;
+    private final long packets;
+    private final long bytes;
+    private final long timedOutside;
 
-    private SourceTable(Network network, byte[] keys, byte[] records, int count) {
+    private SourceTable(Network network, byte[] keys, byte[] records, int count, Builder totals) {
         this.network = network;
         this.key = keyLayout(network);
         this.keys = keys;
         this.keySegment = MemorySegment.ofArray(keys);
         this.recordSegment = MemorySegment.ofArray(records);
         this.count = count;
+        this.tally = totals.tally;
+        this.packets = totals.packets;
+        this.bytes = totals.bytes;
+        this.timedOutside = totals.timedOutside;
     }
 
     /** How the program packs this network's keys. */
@@ -52,6 +60,29 @@ final class SourceTable {
 
     int count() {
         return count;
+    }
+
+    /** Adds its sources, packets and bytes per (network, transport, port) to {@code into}. */
+    void addTallyTo(PortTally into) {
+        into.addAll(tally);
+    }
+
+    /** The packets of all its records. */
+    long packets() {
+        return packets;
+    }
+
+    /** The bytes of all its records. */
+    long bytes() {
+        return bytes;
+    }
+
+    /**
+     * Its records timed outside the bounds the builder was given: seen
+     * before the window began or after it ended, by a clock that stepped.
+     */
+    long timedOutside() {
+        return timedOutside;
     }
 
     InetAddress address(int i) {
@@ -130,29 +161,43 @@ final class SourceTable {
         return recordSegment.get(LONG, (long) i * XicRecordLayout.SIZE + offset);
     }
 
-    /** Collects chunks read from a generation map into a table. */
+    /**
+     * Collects chunks read from a generation map into a table, and sums them
+     * per (network, transport, port) as it goes: each chunk is summed right
+     * after the kernel wrote it, while it is still in the cache, instead of
+     * in a second pass over tens of megabytes once the window is read.
+     */
     static final class Builder {
         private final Network network;
+        private final XicKeyLayout key;
         private final int keySize;
         private final int recordSize = XicRecordLayout.SIZE;
+        private final long startNanos;
+        private final long endNanos;
         private byte[] keys = new byte[0];
         private byte[] records = new byte[0];
         private int count;
-
-        Builder(Network network) {
-            this(network, 0);
-        }
+        private final PortTally tally = new PortTally();
+        private long packets;
+        private long bytes;
+        private long timedOutside;
 
         /**
          * A builder whose arrays start with room for {@code expected}
          * sources: when a window holds about what was expected (windows of a
          * counter tend to resemble the one before), its sources are copied
          * once, where arrays grown from nothing copy them again at every
-         * doubling and once more to trim.
+         * doubling and once more to trim. Records first seen before
+         * {@code startNanos} or last seen after {@code endNanos} (the
+         * window's bounds on the program's clock) are counted as timed
+         * outside it.
          */
-        Builder(Network network, int expected) {
+        Builder(Network network, int expected, long startNanos, long endNanos) {
             this.network = network;
-            this.keySize = keyLayout(network).size();
+            this.key = keyLayout(network);
+            this.keySize = key.size();
+            this.startNanos = startNanos;
+            this.endNanos = endNanos;
             if (expected > 0) {
                 keys = new byte[Math.multiplyExact(expected, keySize)];
                 records = new byte[Math.multiplyExact(expected, recordSize)];
@@ -160,10 +205,30 @@ final class SourceTable {
         }
 
         void append(MemorySegment keyChunk, MemorySegment recordChunk, int n) {
+            sum(keyChunk, recordChunk, n);
             ensureCapacity(count + n);
             MemorySegment.copy(keyChunk, ValueLayout.JAVA_BYTE, 0, keys, count * keySize, n * keySize);
             MemorySegment.copy(recordChunk, ValueLayout.JAVA_BYTE, 0, records, count * recordSize, n * recordSize);
             count += n;
+        }
+
+        private void sum(MemorySegment keyChunk, MemorySegment recordChunk, int n) {
+            long portAt = key.port();
+            long transportAt = key.transport();
+            for (int i = 0; i < n; i++) {
+                long k = (long) i * keySize;
+                long r = (long) i * recordSize;
+                long p = XicRecordLayout.packets(recordChunk, r);
+                long b = XicRecordLayout.bytes(recordChunk, r);
+                tally.add(PortTally.key(network, keyChunk.get(ValueLayout.JAVA_BYTE, k + transportAt),
+                        Short.toUnsignedInt(keyChunk.get(SHORT, k + portAt))), p, b);
+                packets += p;
+                bytes += b;
+                if (recordChunk.get(LONG, r + XicRecordLayout.FIRST_SEEN_NS) < startNanos
+                        || recordChunk.get(LONG, r + XicRecordLayout.LAST_SEEN_NS) > endNanos) {
+                    timedOutside++;
+                }
+            }
         }
 
         private void ensureCapacity(int entries) {
@@ -184,10 +249,10 @@ final class SourceTable {
             // Arrays at most an eighth too long are kept as they are: trimming would copy every source again.
             int room = keys.length / keySize;
             if (room - count <= room / 8) {
-                return new SourceTable(network, keys, records, count);
+                return new SourceTable(network, keys, records, count, this);
             }
             return new SourceTable(network, Arrays.copyOf(keys, count * keySize),
-                    Arrays.copyOf(records, count * recordSize), count);
+                    Arrays.copyOf(records, count * recordSize), count, this);
         }
     }
 }

@@ -69,17 +69,12 @@ public final class Window {
         long packets = 0;
         long bytes = 0;
         long outside = 0;
+        // Summed by the tables' builders as the chunks came in, within these same bounds.
         for (SourceTable table : tables) {
-            for (int i = 0; i < table.count(); i++) {
-                long p = table.packets(i);
-                long b = table.bytes(i);
-                tally.add(table.portKey(i), p, b);
-                packets += p;
-                bytes += b;
-                if (table.firstSeenNanos(i) < startMonotonicNanos || table.lastSeenNanos(i) > endMonotonicNanos) {
-                    outside++;
-                }
-            }
+            table.addTallyTo(tally);
+            packets += table.packets();
+            bytes += table.bytes();
+            outside += table.timedOutside();
         }
         this.sourcesTimedOutside = outside;
         long withoutRoom = 0;

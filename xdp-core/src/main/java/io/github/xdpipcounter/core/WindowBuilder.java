@@ -35,8 +35,8 @@ public final class WindowBuilder {
 
     private final Instant end;
     private final long endNanos;
-    private final SourceTable.Builder v4 = new SourceTable.Builder(Network.IPV4);
-    private final SourceTable.Builder v6 = new SourceTable.Builder(Network.IPV6);
+    private final SourceTable.Builder v4;
+    private final SourceTable.Builder v6;
     private final long[] ignored = new long[IgnoreReason.values().length];
     private final boolean[] full = new boolean[2];
     private final Map<Long, Overflow.Row> overflow = new HashMap<>();
@@ -45,6 +45,8 @@ public final class WindowBuilder {
     private WindowBuilder(Instant start, Duration length) {
         this.end = start.plus(length);
         this.endNanos = START_NANOS + length.toNanos();
+        this.v4 = new SourceTable.Builder(Network.IPV4, 0, START_NANOS, endNanos);
+        this.v6 = new SourceTable.Builder(Network.IPV6, 0, START_NANOS, endNanos);
     }
 
     /**
