@@ -20,8 +20,10 @@ import static io.github.xdpipcounter.testing.Frames.*;
  * (timed apart: the next flip waits for it). Run by scripts/bench-read, which
  * builds a C reader (bpf/bench/batch_read.c, bpf_map_lookup_batch, read
  * only) as the floor: given its path in the property xic.cReader, this runs
- * it before each of its own rounds, so that each round has its own floor,
- * measured moments before on a machine in the same state. The first two
+ * it right before and right after each batch read, so that each round has
+ * its own floor, the mean of the two, measured on a machine in the same
+ * state (on a shared virtual machine the C figure alone drifts by a third
+ * within a minute; bracketing the Java read cancels a drift). The first two
  * rounds run while the JIT is still compiling the read and the decoding (a
  * long-running counter pays that in its first windows only); the ratio is
  * judged on the rounds after them.
@@ -32,7 +34,7 @@ public final class GenerationReadBenchmark {
 
     public static void main(String[] args) {
         int sources = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
         int warmUp = Math.min(2, rounds - 1);
         try (CounterProgram program = CounterProgram.load(sources);
              Arena arena = Arena.ofConfined()) {
@@ -49,10 +51,7 @@ public final class GenerationReadBenchmark {
             List<Double> ratios = new ArrayList<>();
             System.out.printf("reading a generation of %,d sources, %d rounds each%n", sources, rounds);
             for (int round = 0; round < rounds; round++) {
-                double floor = cReader == null ? Double.NaN : cReaderNanos(cReader, object, sources);
-                if (!Double.isNaN(floor)) {
-                    System.out.printf("  %-8s %8s     %6.0f ns per source%n", "C", "", floor);
-                }
+                double before = cReader == null ? Double.NaN : cReaderNanos(cReader, object, sources);
                 for (ReadStrategy strategy : ReadStrategy.values()) {
                     program.tick();
                     for (int i = 0; i < sources; i++) {
@@ -67,10 +66,17 @@ public final class GenerationReadBenchmark {
                     }
                     double perSource = (double) elapsed / sources;
                     best[strategy.ordinal()] = Math.min(best[strategy.ordinal()], perSource);
-                    System.out.printf("  %-8s %8.1f ms  %6.0f ns per source%n", strategy, elapsed / 1e6, perSource);
-                    if (strategy == ReadStrategy.BATCH && round >= warmUp && !Double.isNaN(floor)) {
-                        ratios.add(perSource / floor);
+                    System.out.printf("  %-8s %8.1f ms  %6.0f ns per source", strategy, elapsed / 1e6, perSource);
+                    if (strategy == ReadStrategy.BATCH && cReader != null) {
+                        double after = cReaderNanos(cReader, object, sources);
+                        double floor = (before + after) / 2;
+                        System.out.printf("   C before %.0f, after %.0f: %.2fx%s", before, after, perSource / floor,
+                                round < warmUp ? " (JIT warm-up)" : "");
+                        if (round >= warmUp) {
+                            ratios.add(perSource / floor);
+                        }
                     }
+                    System.out.println();
                 }
             }
             System.out.printf("best: batch %.0f ns per source (target < 500), per-key %.0f ns per source: batch is %.1fx faster (target >= 5x)%n",
@@ -79,7 +85,7 @@ public final class GenerationReadBenchmark {
                 List<Double> sorted = ratios.stream().sorted().toList();
                 double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
                         : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-                System.out.printf("Java batch window / C reader (bpf_map_lookup_batch, no decoding) of the same round,"
+                System.out.printf("Java batch window / C reader (bpf_map_lookup_batch, no decoding) around it,"
                         + " rounds %d to %d (after %d to warm the JIT up): %s; median %.2fx (target <= 1.2x)%n",
                         warmUp + 1, rounds, warmUp,
                         ratios.stream().map(r -> String.format("%.2f", r)).toList(), median);
