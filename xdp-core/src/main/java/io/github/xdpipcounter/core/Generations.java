@@ -56,6 +56,12 @@ final class Generations {
         private final BpfMapHandle[] bySlot = new BpfMapHandle[2];
         /** The records of the last window read: what the next read expects (flips are serialised). */
         private int lastCount;
+        /**
+         * Room for the next read's sources, made after the last flip off its
+         * path (see {@link #prepareRoom}); null when none was made. Written
+         * by the renewal, read by the next flip once the renewal is over.
+         */
+        private SourceTable.Room room;
 
         /** Creates both generations, {@code capacity} records each, and puts them into {@code outer}. */
         NetworkMaps(Network network, BpfMap outer, int capacity) {
@@ -123,6 +129,33 @@ final class Generations {
                 }
             }
             generation(slot).readAll(strategy, true, READ_CHUNK, (keys, values, n) -> { });
+        }
+
+        /** Room for a little more than the last window held, up to the capacity (see SourceTable.Builder). */
+        private int expected() {
+            return (int) Math.min(capacity, lastCount + lastCount / 16);
+        }
+
+        /**
+         * Makes the arrays the next read fills, so that the flip does not wait
+         * while they are allocated and zeroed; none after an empty window.
+         * This keeps one more window's worth of arrays on the heap between
+         * flips, bounded by the capacity.
+         */
+        void prepareRoom() {
+            try {
+                room = lastCount == 0 ? null : SourceTable.Room.forSources(network, expected());
+            } catch (OutOfMemoryError e) {
+                // Only a head start: the next read allocates what it needs itself.
+                room = null;
+            }
+        }
+
+        /** The room made for this read, else room made now. */
+        private SourceTable.Room takeRoom() {
+            SourceTable.Room prepared = room;
+            room = null;
+            return prepared != null ? prepared : SourceTable.Room.forSources(network, expected());
         }
 
         @Override
@@ -194,6 +227,8 @@ final class Generations {
         renewal = renewer.submit(() -> {
             v4.renew(ended, recordsV4, strategy);
             v6.renew(ended, recordsV6, strategy);
+            v4.prepareRoom();
+            v6.prepareRoom();
         });
         return new Window(++windows, end, startNanos, flipNanos, sourcesV4, sourcesV6, counted, overflow);
     }
@@ -301,9 +336,7 @@ final class Generations {
     /** The ended generation's records, of a window from {@code startNanos} to {@code endNanos}. */
     private static SourceTable read(NetworkMaps generations, int ended, ReadStrategy strategy,
                                     long startNanos, long endNanos) {
-        // Room for a little more than the last window held, up to the capacity (see Builder).
-        int expected = (int) Math.min(generations.capacity, generations.lastCount + generations.lastCount / 16);
-        SourceTable.Builder table = new SourceTable.Builder(generations.network(), expected, startNanos, endNanos);
+        SourceTable.Builder table = new SourceTable.Builder(generations.takeRoom(), startNanos, endNanos);
         generations.generation(ended).readAll(strategy, false, READ_CHUNK, table::append);
         generations.lastCount = table.count();
         return table.build();

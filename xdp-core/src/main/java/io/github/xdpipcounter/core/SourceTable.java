@@ -162,6 +162,30 @@ final class SourceTable {
     }
 
     /**
+     * Arrays with room for a number of one network's sources, made before
+     * the read that fills them: a counter makes them after each flip, on the
+     * thread that empties the ended generation, so that the next flip does
+     * not wait while tens of megabytes are allocated and zeroed.
+     */
+    static final class Room {
+        private final Network network;
+        private final byte[] keys;
+        private final byte[] records;
+
+        private Room(Network network, byte[] keys, byte[] records) {
+            this.network = network;
+            this.keys = keys;
+            this.records = records;
+        }
+
+        /** Room for {@code sources} sources of {@code network}. */
+        static Room forSources(Network network, int sources) {
+            return new Room(network, new byte[Math.multiplyExact(sources, keyLayout(network).size())],
+                    new byte[Math.multiplyExact(sources, XicRecordLayout.SIZE)]);
+        }
+    }
+
+    /**
      * Collects chunks read from a generation map into a table, and sums them
      * per (network, transport, port) as it goes: each chunk is summed right
      * after the kernel wrote it, while it is still in the cache, instead of
@@ -174,8 +198,8 @@ final class SourceTable {
         private final int recordSize = XicRecordLayout.SIZE;
         private final long startNanos;
         private final long endNanos;
-        private byte[] keys = new byte[0];
-        private byte[] records = new byte[0];
+        private byte[] keys;
+        private byte[] records;
         private int count;
         private final PortTally tally = new PortTally();
         private long packets;
@@ -193,15 +217,18 @@ final class SourceTable {
          * outside it.
          */
         Builder(Network network, int expected, long startNanos, long endNanos) {
-            this.network = network;
+            this(Room.forSources(network, expected), startNanos, endNanos);
+        }
+
+        /** As above, filling {@code room} first, which nothing else may use. */
+        Builder(Room room, long startNanos, long endNanos) {
+            this.network = room.network;
             this.key = keyLayout(network);
             this.keySize = key.size();
             this.startNanos = startNanos;
             this.endNanos = endNanos;
-            if (expected > 0) {
-                keys = new byte[Math.multiplyExact(expected, keySize)];
-                records = new byte[Math.multiplyExact(expected, recordSize)];
-            }
+            this.keys = room.keys;
+            this.records = room.records;
         }
 
         void append(MemorySegment keyChunk, MemorySegment recordChunk, int n) {

@@ -30,12 +30,17 @@ class GenerationFlipTest {
 
     /** A TCP SYN from the n-th address of 10.0.0.0/8 (IPv4) or 2001:db8::/64 (IPv6, odd n). */
     static byte[] synFrom(int n, int port) {
-        if (n % 2 == 1) {
-            String src = "2001:db8::" + Integer.toHexString(n >>> 16) + ":" + Integer.toHexString(n & 0xffff);
-            return ethernet(ETH_P_IPV6, ipv6(src, "2001:db8:ffff::1", IPPROTO_TCP, tcp(40000, port)));
-        }
-        String src = "10." + ((n >>> 16) & 0xff) + "." + ((n >>> 8) & 0xff) + "." + (n & 0xff);
-        return ethernet(ETH_P_IP, ipv4(src, "192.0.2.1", IPPROTO_TCP, tcp(40000, port)));
+        String src = sourceOf(n);
+        return n % 2 == 1
+                ? ethernet(ETH_P_IPV6, ipv6(src, "2001:db8:ffff::1", IPPROTO_TCP, tcp(40000, port)))
+                : ethernet(ETH_P_IP, ipv4(src, "192.0.2.1", IPPROTO_TCP, tcp(40000, port)));
+    }
+
+    /** The source address of {@link #synFrom}{@code (n, port)}. */
+    static String sourceOf(int n) {
+        return n % 2 == 1
+                ? "2001:db8::" + Integer.toHexString(n >>> 16) + ":" + Integer.toHexString(n & 0xffff)
+                : "10." + ((n >>> 16) & 0xff) + "." + ((n >>> 8) & 0xff) + "." + (n & 0xff);
     }
 
     @Test
@@ -93,6 +98,35 @@ class GenerationFlipTest {
             assertThat(contents(perKey)).isEqualTo(contents(batch));
             assertThat(perKey.portActivity()).isEqualTo(batch.portActivity());
             assertThat(perKey.statistics()).isEqualTo(batch.statistics());
+        }
+    }
+
+    @Test
+    void windowsGrowingAndShrinkingStayExactAndIntactAfterTheFlipsThatFollow() {
+        // Each read starts with room made after the flip before, sized by the window before:
+        // about right (arrays kept as they are), too small, much too large, none after an empty window.
+        int[] sizes = {2000, 2000, 2000, 3000, 5, 0, 7, 10};
+        try (CounterProgram program = CounterProgram.load(4096)) {
+            List<Window> windows = new ArrayList<>();
+            List<Set<String>> sent = new ArrayList<>();
+            int next = 0;
+            for (int size : sizes) {
+                Set<String> sources = new HashSet<>();
+                for (int i = 0; i < size; i++, next++) {
+                    program.program().testRun(synFrom(next, 22));
+                    sources.add(RecordKeys.of(InetAddress.ofLiteral(sourceOf(next)), Transport.TCP, 22));
+                }
+                sent.add(sources);
+                windows.add(program.completeWindow());
+            }
+            for (int w = 0; w < sizes.length; w++) {
+                Set<String> held = new HashSet<>();
+                windows.get(w).forEachSource(s -> held.add(RecordKeys.of(s)));
+                assertThat(held).as("window %d", w + 1).isEqualTo(sent.get(w));
+                assertThat(windows.get(w).countedPackets()).isEqualTo(sizes[w]);
+                assertThat(windows.get(w).uniqueSources(Network.IPV4, Transport.TCP, 22)
+                        + windows.get(w).uniqueSources(Network.IPV6, Transport.TCP, 22)).isEqualTo(sizes[w]);
+            }
         }
     }
 
