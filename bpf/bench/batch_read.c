@@ -8,13 +8,23 @@
  * and bpf_map_lookup_and_delete_batch (read and empty), in chunks of 8192.
  *
  *   batch_read OBJECT N   ->  "lookup_batch <ns> lookup_and_delete_batch <ns>" per source
+ *
+ * Or it reads a generation another process made, the very map that process
+ * is about to read, through a copy of its descriptor (pidfd_getfd: root, or
+ * the right to ptrace it): once at start, and once more for every line on
+ * its standard input, read only, printing each figure on a line of its own.
+ * The Java benchmark reads its window between two such reads.
+ *
+ *   batch_read --pid PID --fd FD N   ->  "lookup_batch <ns>" per source, per read
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -70,6 +80,28 @@ static double time_read_all(int fd, int delete, long n)
 	return per_entry;
 }
 
+/* Reads another process's map, read only, now and after each line of standard input. */
+static int read_theirs(pid_t pid, int their_fd, long n)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	int map_fd = pidfd < 0 ? -1 : syscall(SYS_pidfd_getfd, pidfd, their_fd, 0);
+	char line[64];
+	double lookup;
+
+	if (map_fd < 0) {
+		fprintf(stderr, "copy descriptor %d of process %d: %s\n", their_fd, pid, strerror(errno));
+		return 1;
+	}
+	do {
+		lookup = time_read_all(map_fd, 0, n);
+		if (lookup < 0)
+			return 1;
+		printf("lookup_batch %.0f\n", lookup);
+		fflush(stdout);
+	} while (fgets(line, sizeof(line), stdin));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 2 ? atol(argv[2]) : 1000000;
@@ -85,8 +117,11 @@ int main(int argc, char **argv)
 	__u32 slot = 0;
 	double lookup, drain;
 
+	if (argc == 6 && !strcmp(argv[1], "--pid") && !strcmp(argv[3], "--fd"))
+		return read_theirs(atoi(argv[2]), atoi(argv[4]), atol(argv[5]));
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s xdp_ip_counter.bpf.o [sources]\n", argv[0]);
+		fprintf(stderr, "usage: %s xdp_ip_counter.bpf.o [sources]\n"
+				"       %s --pid PID --fd FD sources\n", argv[0], argv[0]);
 		return 2;
 	}
 	libbpf_set_print(NULL);

@@ -285,6 +285,14 @@ final class Generations {
         v6.close();
     }
 
+    /**
+     * Waits until the ended generation is empty and the room for the next
+     * read made: for a benchmark that must not time anything beside it.
+     */
+    synchronized void awaitEmptied() {
+        awaitRenewal();
+    }
+
     /** Waits until the generation the next flip switches to is empty. */
     private void awaitRenewal() {
         try {
