@@ -35,6 +35,8 @@ final class SourceTable {
     private final long packets;
     private final long bytes;
     private final long timedOutside;
+    private final long boundsStart;
+    private final long boundsEnd;
 
     private SourceTable(Network network, byte[] keys, byte[] records, int count, Builder totals) {
         this.network = network;
@@ -47,6 +49,8 @@ final class SourceTable {
         this.packets = totals.packets;
         this.bytes = totals.bytes;
         this.timedOutside = totals.timedOutside;
+        this.boundsStart = totals.startNanos;
+        this.boundsEnd = totals.endNanos;
     }
 
     /** How the program packs this network's keys. */
@@ -78,11 +82,21 @@ final class SourceTable {
     }
 
     /**
-     * Its records timed outside the bounds the builder was given: seen
-     * before the window began or after it ended, by a clock that stepped.
+     * Its records seen before {@code startNanos} or after {@code endNanos}
+     * (a window's bounds on the program's clock): counted as the chunks came
+     * in when these are the bounds its builder was given, else counted now.
      */
-    long timedOutside() {
-        return timedOutside;
+    long timedOutside(long startNanos, long endNanos) {
+        if (startNanos == boundsStart && endNanos == boundsEnd) {
+            return timedOutside;
+        }
+        long outside = 0;
+        for (int i = 0; i < count; i++) {
+            if (firstSeenNanos(i) < startNanos || lastSeenNanos(i) > endNanos) {
+                outside++;
+            }
+        }
+        return outside;
     }
 
     InetAddress address(int i) {

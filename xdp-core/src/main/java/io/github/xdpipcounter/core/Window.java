@@ -69,12 +69,12 @@ public final class Window {
         long packets = 0;
         long bytes = 0;
         long outside = 0;
-        // Summed by the tables' builders as the chunks came in, within these same bounds.
+        // Summed by the tables' builders as the chunks came in.
         for (SourceTable table : tables) {
             table.addTallyTo(tally);
             packets += table.packets();
             bytes += table.bytes();
-            outside += table.timedOutside();
+            outside += table.timedOutside(startMonotonicNanos, endMonotonicNanos);
         }
         this.sourcesTimedOutside = outside;
         long withoutRoom = 0;

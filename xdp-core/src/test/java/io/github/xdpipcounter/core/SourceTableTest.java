@@ -72,7 +72,8 @@ class SourceTableTest {
         assertThat(outside).isPositive();
         assertThat(table.packets()).isEqualTo(packets);
         assertThat(table.bytes()).isEqualTo(bytes);
-        assertThat(table.timedOutside()).isEqualTo(outside);
+        assertThat(table.timedOutside(START, END)).isEqualTo(outside);
+        assertThat(table.timedOutside(START - 2, END + 2)).as("wider bounds than its builder's").isZero();
 
         Window window = new Window(1, Instant.EPOCH, START, END, table,
                 new SourceTable.Builder(Network.IPV6, 0, START, END).build(), new Statistics(new long[IgnoreReason.values().length], 0));
