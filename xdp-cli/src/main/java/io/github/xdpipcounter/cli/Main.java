@@ -72,8 +72,9 @@ public final class Main {
             return EXIT_FAILURE;
         }
         shutdown.closeOnExit(service);
-        System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO, service.startupLine());
+        // Served before the line that says so: whoever reads "counting sources ... serving" may scrape at once.
         service.publish();
+        System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO, service.startupLine());
         SignalShutdown.awaitForever();
         return 0; // not reached: the shutdown hook ends the process
     }

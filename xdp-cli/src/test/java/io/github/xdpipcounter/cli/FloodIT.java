@@ -428,7 +428,7 @@ class FloodIT {
 
     private static Map<String, Double> scrape(TwoHosts hosts) throws Exception {
         Http.Response response = Http.get(hosts.counter, Scrapes.METRICS);
-        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.status()).as("/metrics answered %s", response.body()).isEqualTo(200);
         return Exposition.samples(response.body());
     }
 

@@ -50,6 +50,8 @@ class XdpIpCounterIT {
             assertThat(startup).isEqualTo("xdp-ip-counter: counting sources to ports " + TCP_PORT + "," + IDLE_PORT + ","
                     + UDP_PORT + " on " + hosts.counterInterface + " (XDP skb mode), windows of 3s; serving "
                     + "http://0.0.0.0:3031/metrics and http://0.0.0.0:3031/list");
+            // The line says it serves: a scrape the moment it appears gets an answer, not "not counting yet".
+            assertThat(Http.get(hosts.counter, "http://127.0.0.1:3031/metrics").status()).isEqualTo(200);
             // Outside the systemd journal, log lines start with the time (RFC 3339, UTC, milliseconds).
             assertThat(tool.rawOutput()).filteredOn(line -> line.contains("counting sources")).singleElement()
                     .matches(line -> ToolProcess.STAMP.matcher(line).find(), "starts with the time");
