@@ -133,7 +133,7 @@ final class Generations {
 
         /** Room for a little more than the last window held, up to the capacity (see SourceTable.Builder). */
         private int expected() {
-            return (int) Math.min(capacity, lastCount + lastCount / 16);
+            return (int) Math.min(capacity, lastCount + (long) lastCount / 16);
         }
 
         /**
